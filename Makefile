@@ -1,0 +1,36 @@
+# migsafe — PGXS build of the extension.
+#   make && make install          build and install for the pg_config on PATH
+#   make installcheck             pg_regress against a running server (PGHOST, PGPORT)
+# The CLI and the unit tests are built with CMake (see CMakeLists.txt).
+
+EXTENSION = migsafe
+MODULE_big = migsafe
+DATA = migsafe--0.1.0.sql
+PGFILEDESC = "migsafe - stops unsafe schema migrations"
+
+CLASSIFIER_SRCS = $(wildcard src/classifier/*.cpp src/classifier/rules/*.cpp)
+PARSER_SRCS = $(wildcard src/parser/*.cpp)
+EXTENSION_SRCS = $(wildcard src/extension/*.cpp)
+OBJS = $(patsubst %.cpp,%.o,$(CLASSIFIER_SRCS) $(PARSER_SRCS) $(EXTENSION_SRCS))
+
+REGRESS = $(shell sed -n 's/^test: *//p' test/regress/schedule)
+REGRESS_OPTS = --inputdir=test/regress --outputdir=test/regress/out --load-extension=migsafe
+
+PG_CONFIG ?= pg_config
+PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wno-register -Wno-missing-field-initializers -fno-omit-frame-pointer
+PG_CPPFLAGS = -I$(srcdir)/src
+SHLIB_LINK = -lstdc++
+
+# No LLVM bitcode: Debian's PGXS would compile every .cpp again with clang for
+# JIT inlining, and inlining C++ code with exception handling into JIT-compiled
+# expressions buys nothing for functions that parse whole scripts.
+override with_llvm = no
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# The server headers are not warning-clean C++: include them as system headers.
+override CPPFLAGS := $(patsubst -I$(includedir_server),-isystem $(includedir_server),$(CPPFLAGS))
+
+# The unit of a rule is its check; rebuild everything when a header changes.
+$(OBJS): $(wildcard src/*/*.hpp src/classifier/rules/*.hpp)

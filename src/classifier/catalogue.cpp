@@ -1,0 +1,113 @@
+// The rule catalogue and the table that ties each rule id to its check.
+// Adding a rule: one entry here, one check function in rules/, its tests and
+// docs/rules/<id>.md (a test fails when the page is missing).
+#include "catalogue.hpp"
+
+#include "rules/rule.hpp"
+
+#include <cstring>
+
+namespace migsafe {
+
+namespace {
+
+constexpr Severity dangerous = Severity::dangerous;
+constexpr Severity review = Severity::review;
+
+constexpr Rule kRules[] = {
+    {{"drop-table", dangerous, "DROP TABLE or DROP MATERIALIZED VIEW of an existing table",
+      "Rename the table first and keep it until nothing reads it (then drop it in an approved "
+      "migration), or back it up; run the DROP with SET migsafe.approved_migration or in a "
+      "maintenance window."},
+     check_drop_table},
+    {{"drop-database", dangerous, "DROP DATABASE",
+      "Dropping a database is an operations task, not a migration: do it by hand in a "
+      "maintenance window after a backup."},
+     check_drop_database},
+    {{"drop-schema", dangerous, "DROP SCHEMA, with or without CASCADE",
+      "Drop the schema's objects one by one in reviewed migrations; never CASCADE. Run the final "
+      "DROP SCHEMA with an approved migration or in a maintenance window."},
+     check_drop_schema},
+    {{"truncate", dangerous, "TRUNCATE of an existing table (ONLY, CASCADE, several tables)",
+      "Delete the rows you mean with DELETE ... WHERE in batches, or run the TRUNCATE with an "
+      "approved migration or in a maintenance window."},
+     check_truncate},
+    {{"delete-without-where", dangerous,
+      "DELETE with no WHERE clause, or one that references no column (also inside a WITH)",
+      "Add a WHERE clause that selects the rows to delete, and delete in batches on big tables."},
+     check_delete_without_where},
+    {{"update-without-where", dangerous,
+      "UPDATE with no WHERE clause that overwrites a column which existed before the script",
+      "Add a WHERE clause that selects the rows to change; update big tables in batches."},
+     check_update_without_where},
+    {{"backfill-without-where", review,
+      "UPDATE with no WHERE clause that only fills columns added earlier in the same script",
+      "A backfill loses no data but rewrites every row under one lock: on a big table, backfill "
+      "in batches (UPDATE ... WHERE id BETWEEN ...) outside the schema migration."},
+     check_backfill_without_where},
+    {{"drop-column", dangerous, "ALTER TABLE ... DROP COLUMN of an existing column",
+      "Remove a column in steps: stop reading and writing it in the application and deploy "
+      "that; then drop it in a later, approved migration (SET migsafe.approved_migration) once "
+      "no running code uses it."},
+     check_drop_column},
+    {{"drop-constraint", dangerous, "ALTER TABLE ... DROP CONSTRAINT on an existing table",
+      "Check that no data or code relies on the constraint; to replace it, add the new "
+      "constraint (NOT VALID, then VALIDATE) before dropping the old one, in an approved "
+      "migration."},
+     check_drop_constraint},
+    {{"drop-owned", dangerous, "DROP OWNED BY (drops every object the role owns)",
+      "Reassign the objects first (REASSIGN OWNED BY ... TO ...), then drop what is left "
+      "explicitly, object by object."},
+     check_drop_owned},
+    {{"drop-extension", dangerous, "DROP EXTENSION (may cascade into tables and columns)",
+      "Check what depends on the extension (pg_depend) and remove those uses first; never "
+      "CASCADE. Run it with an approved migration or in a maintenance window."},
+     check_drop_extension},
+    {{"protected-table", dangerous,
+      "any change to a protected table: ALTER, RENAME, DROP, TRUNCATE, CREATE INDEX, TRIGGER, "
+      "RULE or POLICY on it, a FOREIGN KEY that references it, inheritance or partitioning",
+      "Protected tables change only under an approval or maintenance window that names the "
+      "table explicitly (migsafe_approve(..., objects => ARRAY['schema.table']))."},
+     check_protected_table},
+    {{"alter-column-type", review, "ALTER COLUMN ... TYPE / SET DATA TYPE on an existing column",
+      "A type change may rewrite the table under an exclusive lock and can lose data (narrowing, "
+      "casts). Add a new column, backfill it in batches, switch the application, then drop the "
+      "old column."},
+     check_alter_column_type},
+    {{"rename-table", review, "ALTER TABLE ... RENAME TO of an existing table",
+      "Running code still uses the old name: create the new table or a view under the new name, "
+      "deploy code that uses it, then retire the old name."},
+     check_rename_table},
+    {{"rename-column", review, "ALTER TABLE ... RENAME COLUMN of an existing column",
+      "Running code still uses the old name: add the new column, write to both, backfill, "
+      "switch reads, then drop the old column."},
+     check_rename_column},
+    {{"drop-index", review, "DROP INDEX of an existing index",
+      "Queries that used the index get slower at once: check pg_stat_user_indexes.idx_scan "
+      "first, and use DROP INDEX CONCURRENTLY to avoid blocking the table."},
+     check_drop_index},
+    {{"drop-type", review, "DROP TYPE or DROP DOMAIN of an existing type",
+      "Check that no column, function or running code uses the type; never CASCADE (it drops "
+      "the columns of that type)."},
+     check_drop_type},
+    {{"do-block", review, "DO block: runs immediately, but its statements cannot be read ahead",
+      "migsafe in the database checks every statement of the block as it runs; prefer plain "
+      "SQL statements in migrations so that offline checks can see them."},
+     check_do_block},
+};
+
+}  // namespace
+
+const Rule *rule_table_begin() { return std::begin(kRules); }
+const Rule *rule_table_end() { return std::end(kRules); }
+
+std::size_t rule_count() { return std::size(kRules); }
+const RuleInfo &rule_info(std::size_t index) { return kRules[index].info; }
+
+const RuleInfo *find_rule(std::string_view id) {
+    for (const Rule &rule : kRules)
+        if (id == rule.info.id) return &rule.info;
+    return nullptr;
+}
+
+}  // namespace migsafe

@@ -1,0 +1,58 @@
+#include "classifier.hpp"
+
+#include "rules/rule.hpp"
+
+#include <algorithm>
+
+namespace migsafe {
+
+const char *severity_name(Severity severity) {
+    return severity == Severity::dangerous ? "dangerous" : "review";
+}
+
+const char *verdict(const Findings &findings) {
+    bool any_dangerous = std::any_of(findings.begin(), findings.end(), [](const Finding &f) {
+        return f.severity == Severity::dangerous;
+    });
+    if (any_dangerous) return "dangerous";
+    return findings.empty() ? "safe" : "review";
+}
+
+bool ProtectedNames::is_protected(const RelName &table) const {
+    return std::any_of(names_.begin(), names_.end(),
+                       [&](const RelName &name) { return matches_protected(name, table); });
+}
+
+void RuleInput::report(int location, const std::string &object, const std::string &message) {
+    int offset = location >= 0 ? location : statement_.location;
+    LineCol position = lines_.at_byte(offset);
+    Finding finding;
+    finding.statement = index_;
+    finding.line = position.line;
+    finding.col = position.col;
+    finding.rule = rule_->id;
+    finding.severity = rule_->severity;
+    finding.object = object;
+    finding.message = message;
+    finding.hint = rule_->hint;
+    out_.push_back(std::move(finding));
+}
+
+Findings classify(const Script &script, const Context &context) {
+    Findings findings;
+    ScriptState state;
+    LineIndex lines(script.text);
+    int index = 0;
+    for (const Statement &statement : script.statements) {
+        ++index;
+        RuleInput input(statement, index, state, context, lines, findings);
+        for (const Rule *rule = rule_table_begin(); rule != rule_table_end(); ++rule) {
+            input.set_rule(&rule->info);
+            rule->check(input);
+        }
+        state.record(statement.node);
+    }
+    return findings;
+}
+
+}  // namespace migsafe

@@ -1,0 +1,49 @@
+// The classifier: parse trees in, findings out. Pure: no I/O, no catalog
+// access of its own; whatever the caller knows about the database comes in
+// through a Context.
+#pragma once
+
+#include "finding.hpp"
+#include "names.hpp"
+#include "pg_nodes.hpp"
+
+#include <string_view>
+#include <vector>
+
+namespace migsafe {
+
+// One statement of a script: its raw parse tree and the byte offset of its
+// first token in the script text.
+struct Statement {
+    Node *node = nullptr;
+    int location = 0;
+};
+
+struct Script {
+    std::string_view text;
+    std::vector<Statement> statements;
+};
+
+// What the front door knows beyond the SQL text.
+class Context {
+public:
+    virtual ~Context() = default;
+    // Is the table this reference names protected?
+    virtual bool is_protected(const RelName &table) const = 0;
+};
+
+// The offline context: a list of protected names (--protect, or the
+// `protected` argument of migsafe_check()).
+class ProtectedNames final : public Context {
+public:
+    ProtectedNames() = default;
+    explicit ProtectedNames(std::vector<RelName> names) : names_(std::move(names)) {}
+    bool is_protected(const RelName &table) const override;
+
+private:
+    std::vector<RelName> names_;
+};
+
+Findings classify(const Script &script, const Context &context);
+
+}  // namespace migsafe

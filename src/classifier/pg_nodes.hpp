@@ -1,0 +1,20 @@
+// PostgreSQL's parse-tree definitions, for the classifier.
+//
+// The classifier reads node trees and never calls into the server beyond the
+// node/list helpers, the keyword table and the multibyte length helper. The
+// same headers serve both builds: the extension (trees from the server's
+// raw_parser) and the CLI (trees from libpg_query, which vendors PostgreSQL 15).
+#pragma once
+
+extern "C" {
+#include "postgres.h"
+#include "common/keywords.h"
+#include "mb/pg_wchar.h"
+#include "nodes/nodeFuncs.h"
+#include "nodes/parsenodes.h"
+#include "nodes/pg_list.h"
+}
+
+// c.h defines these as macros; they collide with C++ standard library names.
+#undef Max
+#undef Min

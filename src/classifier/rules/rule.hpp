@@ -1,0 +1,72 @@
+// What a rule sees and how it reports. Each rule is one function
+// `void check_<rule>(RuleInput &)`, listed with its catalogue entry in
+// catalogue.cpp.
+#pragma once
+
+#include "../catalogue.hpp"
+#include "../classifier.hpp"
+#include "../script_state.hpp"
+#include "../source_position.hpp"
+
+#include <string>
+
+namespace migsafe {
+
+// Marks "point at the statement's first token" for RuleInput::report.
+constexpr int kStatementStart = -1;
+
+class RuleInput {
+public:
+    RuleInput(const Statement &statement, int index, const ScriptState &script,
+              const Context &context, const LineIndex &lines, Findings &out)
+        : stmt(statement.node), script(script), context(context),
+          statement_(statement), index_(index), lines_(lines), out_(out) {}
+
+    Node *const stmt;            // the statement's raw parse tree
+    const ScriptState &script;   // what earlier statements created
+    const Context &context;      // what the front door knows (protected tables)
+
+    // Records a finding of the rule being run. location is a byte offset in
+    // the script (a node's location), or kStatementStart.
+    void report(int location, const std::string &object, const std::string &message);
+
+    void set_rule(const RuleInfo *rule) { rule_ = rule; }
+
+private:
+    const Statement &statement_;
+    int index_;
+    const LineIndex &lines_;
+    Findings &out_;
+    const RuleInfo *rule_ = nullptr;
+};
+
+// One entry per rule: its catalogue data and its check.
+struct Rule {
+    RuleInfo info;
+    void (*check)(RuleInput &input);
+};
+
+// The checks, one per rule id (defined in rules/*.cpp).
+void check_drop_table(RuleInput &);
+void check_drop_database(RuleInput &);
+void check_drop_schema(RuleInput &);
+void check_truncate(RuleInput &);
+void check_delete_without_where(RuleInput &);
+void check_update_without_where(RuleInput &);
+void check_backfill_without_where(RuleInput &);
+void check_drop_column(RuleInput &);
+void check_drop_constraint(RuleInput &);
+void check_drop_owned(RuleInput &);
+void check_drop_extension(RuleInput &);
+void check_protected_table(RuleInput &);
+void check_alter_column_type(RuleInput &);
+void check_rename_table(RuleInput &);
+void check_rename_column(RuleInput &);
+void check_drop_index(RuleInput &);
+void check_drop_type(RuleInput &);
+void check_do_block(RuleInput &);
+
+const Rule *rule_table_begin();
+const Rule *rule_table_end();
+
+}  // namespace migsafe

@@ -1,0 +1,32 @@
+#include "source_position.hpp"
+
+#include "pg_nodes.hpp"
+
+#include <algorithm>
+
+namespace migsafe {
+
+LineIndex::LineIndex(std::string_view text) : text_(text) {
+    line_starts_.push_back(0);
+    for (std::size_t i = 0; i < text.size(); ++i)
+        if (text[i] == '\n') line_starts_.push_back(static_cast<int>(i + 1));
+}
+
+LineCol LineIndex::at_byte(int offset) const {
+    offset = std::clamp(offset, 0, static_cast<int>(text_.size()));
+    auto next_line = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+    int line = static_cast<int>(next_line - line_starts_.begin());
+    int start = line_starts_[line - 1];
+    int chars = pg_mbstrlen_with_len(text_.data() + start, offset - start);
+    return {line, chars + 1};
+}
+
+LineCol LineIndex::at_char(int position) const {
+    int offset = 0;
+    int size = static_cast<int>(text_.size());
+    for (int chars = 1; chars < position && offset < size; ++chars)
+        offset += std::max(1, pg_mblen(text_.data() + offset));
+    return at_byte(offset);
+}
+
+}  // namespace migsafe

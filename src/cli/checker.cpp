@@ -1,0 +1,114 @@
+#include "checker.hpp"
+
+#include "../classifier/classifier.hpp"
+#include "../parser/script_parser.hpp"
+
+extern "C" {
+#include "pg_query.h"
+#include "pg_query/pg_query_internal.h"
+}
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <stdexcept>
+
+namespace fs = std::filesystem;
+
+namespace migsafe::cli {
+
+namespace {
+
+// libpg_query's raw parser; an error becomes RawParseFailure.
+List *library_raw_parse(const char *text) {
+    PgQueryInternalParsetreeAndError parsed = pg_query_raw_parse(text);
+    free(parsed.stderr_buffer);
+    if (parsed.error == nullptr) return parsed.tree;
+    RawParseFailure failure{parsed.error->message, parsed.error->cursorpos};
+    pg_query_free_error(parsed.error);
+    throw failure;
+}
+
+// Runs work inside a libpg_query memory context that is freed afterwards
+// (parse trees are not needed once the findings are made).
+template <typename Work>
+auto in_parser_memory(Work work) {
+    struct Scope {
+        MemoryContext context = pg_query_enter_memory_context();
+        ~Scope() { pg_query_exit_memory_context(context); }
+    } scope;
+    return work();
+}
+
+std::string read_input(const std::string &path) {
+    if (path == "-") return {std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+    std::ifstream file(path, std::ios::binary);
+    if (!file) throw std::runtime_error("cannot read file");
+    std::ostringstream content;
+    content << file.rdbuf();
+    if (file.bad()) throw std::runtime_error("cannot read file");
+    return content.str();
+}
+
+// The parser reads a C string and the classifier assumes UTF-8: refuse what
+// would otherwise be read only in part.
+void require_parsable_text(const std::string &sql) {
+    if (sql.find('\0') != std::string::npos) throw std::runtime_error("file contains a NUL byte");
+    if (!pg_verify_mbstr(PG_UTF8, sql.data(), static_cast<int>(sql.size()), true))
+        throw std::runtime_error("file is not valid UTF-8");
+}
+
+std::vector<RelName> parse_protected(const std::vector<std::string> &names) {
+    std::vector<RelName> result;
+    for (const std::string &name : names) result.push_back(parse_table_name(name.c_str()));
+    return result;
+}
+
+}  // namespace
+
+std::vector<std::string> collect_inputs(const std::vector<std::string> &paths) {
+    std::vector<std::string> inputs;
+    for (const std::string &path : paths) {
+        if (path == "-" || fs::is_regular_file(path)) {
+            inputs.push_back(path);
+            continue;
+        }
+        if (!fs::is_directory(path)) throw std::runtime_error(path + ": no such file or directory");
+        std::vector<std::string> found;
+        for (const auto &entry : fs::recursive_directory_iterator(path))
+            if (entry.is_regular_file() && entry.path().extension() == ".sql") found.push_back(entry.path().string());
+        std::sort(found.begin(), found.end());
+        inputs.insert(inputs.end(), found.begin(), found.end());
+    }
+    return inputs;
+}
+
+void validate_protected(const std::vector<std::string> &names) {
+    in_parser_memory([&] { return parse_protected(names).size(); });
+}
+
+FileResult check_input(const std::string &path, const CheckOptions &options) {
+    FileResult result;
+    result.path = path;
+    try {
+        std::string sql = read_input(path);
+        require_parsable_text(sql);
+        result.findings = in_parser_memory([&] {
+            ProtectedNames context(parse_protected(options.protect));
+            return classify(parse_script(sql.c_str(), library_raw_parse), context);
+        });
+    } catch (const ParseError &error) {
+        result.error = error.what();
+        result.error_line = error.line;
+        result.error_col = error.col;
+    } catch (const std::exception &error) {
+        result.error = error.what();
+    }
+    return result;
+}
+
+}  // namespace migsafe::cli

@@ -1,0 +1,36 @@
+// The CLI's front door to the classifier: files in, findings out, parsed with
+// libpg_query (PostgreSQL 15's parser as a library).
+#pragma once
+
+#include "../classifier/finding.hpp"
+
+#include <string>
+#include <vector>
+
+namespace migsafe::cli {
+
+struct FileResult {
+    std::string path;           // as given or found; "-" is standard input
+    Findings findings;
+    std::string error;          // I/O or syntax error ("" when none)
+    int error_line = 0;         // position of a syntax error
+    int error_col = 0;
+};
+
+struct CheckOptions {
+    std::vector<std::string> protect;  // protected table names, PostgreSQL syntax
+};
+
+// The *.sql files of the inputs: files as given, directories searched
+// recursively, each directory's files in path order; "-" for standard input.
+// Throws std::runtime_error for a path that does not exist.
+std::vector<std::string> collect_inputs(const std::vector<std::string> &paths);
+
+// Checks one input. Never throws for bad SQL or unreadable files: those come
+// back in FileResult::error.
+FileResult check_input(const std::string &path, const CheckOptions &options);
+
+// Validates --protect names; throws std::invalid_argument with the reason.
+void validate_protected(const std::vector<std::string> &names);
+
+}  // namespace migsafe::cli

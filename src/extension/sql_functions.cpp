@@ -1,0 +1,129 @@
+// SQL functions over the classifier: migsafe_check(), migsafe_verdict(),
+// migsafe_rules(). Each is a thin C entry point around run_guarded().
+#include "../classifier/catalogue.hpp"
+#include "../classifier/classifier.hpp"
+#include "entry_point.hpp"
+
+extern "C" {
+#include "fmgr.h"
+#include "funcapi.h"
+#include "parser/parser.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/tuplestore.h"
+
+PGDLLEXPORT Datum migsafe_check(PG_FUNCTION_ARGS);
+PGDLLEXPORT Datum migsafe_verdict(PG_FUNCTION_ARGS);
+PGDLLEXPORT Datum migsafe_rules(PG_FUNCTION_ARGS);
+PG_FUNCTION_INFO_V1(migsafe_check);
+PG_FUNCTION_INFO_V1(migsafe_verdict);
+PG_FUNCTION_INFO_V1(migsafe_rules);
+}
+
+namespace migsafe {
+
+namespace {
+
+// The server's raw parser, with a syntax error turned into RawParseFailure.
+// Other errors (out of memory, cancel) stay PostgreSQL errors.
+List *server_raw_parse(const char *text) {
+    try {
+        return pg_call([&] { return raw_parser(text, RAW_PARSE_DEFAULT); });
+    } catch (const PgError &error) {
+        if (error.data()->cursorpos <= 0) throw;
+        throw RawParseFailure{error.what(), error.data()->cursorpos};
+    }
+}
+
+std::vector<std::string> text_array_elements(ArrayType *array) {
+    Datum *values = nullptr;
+    bool *nulls = nullptr;
+    int count = 0;
+    pg_call([&] { deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &values, &nulls, &count); });
+    std::vector<std::string> elements;
+    for (int i = 0; i < count; ++i) {
+        if (nulls[i]) throw std::invalid_argument("protected table names must not be NULL");
+        elements.emplace_back(pg_call([&] { return text_to_cstring(DatumGetTextPP(values[i])); }));
+    }
+    return elements;
+}
+
+ProtectedNames protected_argument(FunctionCallInfo fcinfo, int arg) {
+    std::vector<RelName> names;
+    if (PG_NARGS() > arg && !PG_ARGISNULL(arg)) {
+        ArrayType *array = pg_call([&] { return PG_GETARG_ARRAYTYPE_P(arg); });
+        for (const std::string &text : text_array_elements(array)) names.push_back(parse_table_name(text.c_str()));
+    }
+    return ProtectedNames(std::move(names));
+}
+
+Findings classify_argument(FunctionCallInfo fcinfo, const Context &context) {
+    char *sql = pg_call([&] { return text_to_cstring(PG_GETARG_TEXT_PP(0)); });
+    Script script = parse_script(sql, server_raw_parse);
+    return classify(script, context);
+}
+
+Datum text_or_null(const std::string &value, bool &is_null) {
+    is_null = value.empty();
+    return is_null ? (Datum)0 : pg_call([&] { return CStringGetTextDatum(value.c_str()); });
+}
+
+void put_finding(ReturnSetInfo *rsinfo, const Finding &finding) {
+    Datum values[8];
+    bool nulls[8] = {};
+    values[0] = Int32GetDatum(finding.statement);
+    values[1] = Int32GetDatum(finding.line);
+    values[2] = Int32GetDatum(finding.col);
+    values[3] = text_or_null(finding.rule, nulls[3]);
+    values[4] = text_or_null(severity_name(finding.severity), nulls[4]);
+    values[5] = text_or_null(finding.object, nulls[5]);
+    values[6] = text_or_null(finding.message, nulls[6]);
+    values[7] = text_or_null(finding.hint, nulls[7]);
+    pg_call([&] { tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls); });
+}
+
+void put_rule(ReturnSetInfo *rsinfo, const RuleInfo &rule) {
+    Datum values[4];
+    bool nulls[4] = {};
+    values[0] = text_or_null(rule.id, nulls[0]);
+    values[1] = text_or_null(severity_name(rule.severity), nulls[1]);
+    values[2] = text_or_null(rule.summary, nulls[2]);
+    values[3] = text_or_null(rule.hint, nulls[3]);
+    pg_call([&] { tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls); });
+}
+
+}  // namespace
+
+}  // namespace migsafe
+
+// migsafe_check(sql text, protected text[] DEFAULT NULL): one row per finding.
+Datum migsafe_check(PG_FUNCTION_ARGS) {
+    return migsafe::run_guarded([&]() -> Datum {
+        migsafe::pg_call([&] { InitMaterializedSRF(fcinfo, 0); });
+        if (PG_ARGISNULL(0)) return (Datum)0;
+        migsafe::ProtectedNames context = migsafe::protected_argument(fcinfo, 1);
+        auto *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+        for (const migsafe::Finding &finding : migsafe::classify_argument(fcinfo, context))
+            migsafe::put_finding(rsinfo, finding);
+        return (Datum)0;
+    });
+}
+
+// migsafe_verdict(sql text): 'safe' | 'review' | 'dangerous' (STRICT).
+Datum migsafe_verdict(PG_FUNCTION_ARGS) {
+    return migsafe::run_guarded([&]() -> Datum {
+        migsafe::ProtectedNames context;
+        const char *verdict = migsafe::verdict(migsafe::classify_argument(fcinfo, context));
+        return migsafe::pg_call([&] { return CStringGetTextDatum(verdict); });
+    });
+}
+
+// migsafe_rules(): the rule catalogue.
+Datum migsafe_rules(PG_FUNCTION_ARGS) {
+    return migsafe::run_guarded([&]() -> Datum {
+        migsafe::pg_call([&] { InitMaterializedSRF(fcinfo, 0); });
+        auto *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+        for (std::size_t i = 0; i < migsafe::rule_count(); ++i) migsafe::put_rule(rsinfo, migsafe::rule_info(i));
+        return (Datum)0;
+    });
+}

@@ -1,0 +1,80 @@
+#include "script_parser.hpp"
+
+#include "../classifier/source_position.hpp"
+#include "pg_call.hpp"
+
+extern "C" {
+#include "parser/parser.h"
+#include "parser/scanner.h"
+}
+
+namespace migsafe {
+
+namespace {
+
+// Byte offset of the first token of a statement. RawStmt.stmt_location points
+// just after the previous semicolon, before any white space and comments; the
+// lexer skips those exactly as the parser did. stmt_len 0 means "to the end".
+int first_token_offset(const char *text, int location, int length) {
+    return pg_call([&]() -> int {
+        std::size_t size = length > 0 ? static_cast<std::size_t>(length) : strlen(text + location);
+        auto *copy = static_cast<char *>(palloc(size + 1));
+        memcpy(copy, text + location, size);
+        copy[size] = '\0';
+        core_yy_extra_type extra;
+        core_YYSTYPE value;
+        YYLTYPE token_location = 0;
+        core_yyscan_t scanner = scanner_init(copy, &extra, &ScanKeywords, ScanKeywordTokens);
+        int token = core_yylex(&value, &token_location, scanner);
+        scanner_finish(scanner);
+        pfree(copy);
+        return token == 0 ? location : location + token_location;
+    });
+}
+
+}  // namespace
+
+Script parse_script(const char *text, RawParse raw_parse) {
+    Script script;
+    script.text = text;
+    List *raw_statements = nullptr;
+    try {
+        raw_statements = raw_parse(text);
+    } catch (const RawParseFailure &failure) {
+        LineCol at = LineIndex(script.text).at_char(failure.cursorpos > 0 ? failure.cursorpos : 1);
+        throw ParseError(failure.message, at.line, at.col);
+    }
+    ListCell *cell;
+    foreach (cell, raw_statements) {
+        const auto *raw = lfirst_node(RawStmt, cell);
+        script.statements.push_back({raw->stmt, first_token_offset(text, raw->stmt_location, raw->stmt_len)});
+    }
+    return script;
+}
+
+RelName parse_table_name(const char *text) {
+    const char *problem = nullptr;
+    RelName result;
+    try {
+        // The grammar of a type name is that of a qualified identifier, plus
+        // modifiers that are refused below.
+        List *parsed = pg_call([&] { return raw_parser(text, RAW_PARSE_TYPE_NAME); });
+        const auto *type = linitial_node(TypeName, parsed);
+        int parts = list_length(type->names);
+        if (type->typmods != nullptr || type->arrayBounds != nullptr || type->setof || type->pct_type)
+            problem = "has modifiers";
+        else if (parts < 1 || parts > 2)
+            problem = "has too many dots";
+        else
+            result = rel_name(type->names);
+        if (result.schema == "pg_catalog") problem = "is a keyword or system name (quote it)";
+    } catch (const PgError &) {
+        problem = "is not a valid identifier";
+    }
+    if (problem != nullptr)
+        throw std::invalid_argument(std::string("table name \"") + text + "\" " + problem +
+                                    ": expected name or schema.name, e.g. public.\"Skill\"");
+    return result;
+}
+
+}  // namespace migsafe

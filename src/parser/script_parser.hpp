@@ -1,0 +1,40 @@
+// From SQL text to the classifier's input, the same way in both builds: the
+// front door supplies PostgreSQL's raw parser (the server's raw_parser, or
+// libpg_query's pg_query_raw_parse); the statements' first tokens are found
+// with PostgreSQL's own lexer.
+#pragma once
+
+#include "../classifier/classifier.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace migsafe {
+
+// A script PostgreSQL's parser rejected; line and col are 1-based.
+class ParseError : public std::runtime_error {
+public:
+    ParseError(const std::string &message, int line, int col)
+        : std::runtime_error(message), line(line), col(col) {}
+    int line;
+    int col;
+};
+
+// Parses text with PostgreSQL's grammar; returns the List of RawStmt, or
+// throws RawParseFailure. Must not raise a PostgreSQL ERROR.
+struct RawParseFailure {
+    std::string message;
+    int cursorpos;  // 1-based character position, 0 when unknown
+};
+using RawParse = List *(*)(const char *text);
+
+// Parses a NUL-terminated script. The parse trees live in the current memory
+// context. Throws ParseError for invalid SQL.
+Script parse_script(const char *text, RawParse raw_parse);
+
+// Parses "name" or "schema.name" with PostgreSQL's identifier rules (quotes
+// keep case, unquoted names are folded to lower case). Throws
+// std::invalid_argument for anything else.
+RelName parse_table_name(const char *text);
+
+}  // namespace migsafe

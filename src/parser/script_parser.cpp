@@ -12,6 +12,14 @@ namespace migsafe {
 
 namespace {
 
+// libpg_query's copy of the lexer also returns comments as tokens (the
+// server's skips them). A token that starts with "--" or "/*" is a comment:
+// the lexer never makes an operator of those characters.
+bool is_comment_token(const char *text, int location) {
+    return (text[location] == '-' && text[location + 1] == '-') ||
+           (text[location] == '/' && text[location + 1] == '*');
+}
+
 // Byte offset of the first token of a statement. RawStmt.stmt_location points
 // just after the previous semicolon, before any white space and comments; the
 // lexer skips those exactly as the parser did. stmt_len 0 means "to the end".
@@ -25,7 +33,10 @@ int first_token_offset(const char *text, int location, int length) {
         core_YYSTYPE value;
         YYLTYPE token_location = 0;
         core_yyscan_t scanner = scanner_init(copy, &extra, &ScanKeywords, ScanKeywordTokens);
-        int token = core_yylex(&value, &token_location, scanner);
+        int token;
+        do
+            token = core_yylex(&value, &token_location, scanner);
+        while (token != 0 && is_comment_token(copy, token_location));
         scanner_finish(scanner);
         pfree(copy);
         return token == 0 ? location : location + token_location;

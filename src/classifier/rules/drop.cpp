@@ -2,15 +2,12 @@
 // drop-extension, drop-index, drop-type.
 #include "rule.hpp"
 
+#include <algorithm>
+#include <initializer_list>
+
 namespace migsafe {
 
 namespace {
-
-const DropStmt *drop_of(const Node *stmt, ObjectType type) {
-    if (!IsA(stmt, DropStmt)) return nullptr;
-    const auto *drop = castNode(DropStmt, stmt);
-    return drop->removeType == type ? drop : nullptr;
-}
 
 std::string cascade_note(const DropStmt *drop) {
     return drop->behavior == DROP_CASCADE ? "; CASCADE also drops everything that depends on it" : "";
@@ -26,22 +23,26 @@ RelName dropped_name(const Node *object) {
     return {};
 }
 
+// Calls visit(drop, name) for each object of a DROP of one of these types.
+template <typename Visit>
+void for_each_dropped(RuleInput &in, std::initializer_list<ObjectType> types, Visit visit) {
+    if (!IsA(in.stmt, DropStmt)) return;
+    const auto *drop = castNode(DropStmt, in.stmt);
+    if (std::find(types.begin(), types.end(), drop->removeType) == types.end()) return;
+    ListCell *cell;
+    foreach (cell, drop->objects) visit(drop, dropped_name(static_cast<Node *>(lfirst(cell))));
+}
+
 }  // namespace
 
 void check_drop_table(RuleInput &in) {
-    for (ObjectType type : {OBJECT_TABLE, OBJECT_MATVIEW}) {
-        const DropStmt *drop = drop_of(in.stmt, type);
-        if (drop == nullptr) continue;
-        const char *kind = type == OBJECT_TABLE ? "table" : "materialized view";
-        ListCell *cell;
-        foreach (cell, drop->objects) {
-            RelName table = dropped_name(static_cast<Node *>(lfirst(cell)));
-            if (in.script.table_created(table)) continue;
-            in.report(kStatementStart, table.display(),
-                      std::string("DROP removes ") + kind + " " + table.display() +
-                          " and all its rows" + cascade_note(drop));
-        }
-    }
+    for_each_dropped(in, {OBJECT_TABLE, OBJECT_MATVIEW}, [&](const DropStmt *drop, const RelName &table) {
+        if (in.script.table_created(table)) return;
+        const char *kind = drop->removeType == OBJECT_TABLE ? "table" : "materialized view";
+        in.report(kStatementStart, table.display(),
+                  std::string("DROP removes ") + kind + " " + table.display() + " and all its rows" +
+                      cascade_note(drop));
+    });
 }
 
 void check_drop_database(RuleInput &in) {
@@ -52,18 +53,14 @@ void check_drop_database(RuleInput &in) {
 }
 
 void check_drop_schema(RuleInput &in) {
-    const DropStmt *drop = drop_of(in.stmt, OBJECT_SCHEMA);
-    if (drop == nullptr) return;
-    ListCell *cell;
-    foreach (cell, drop->objects) {
-        std::string schema = strVal(lfirst(cell));
-        if (in.script.schema_created(schema)) continue;
-        std::string name = quote_ident(schema);
+    for_each_dropped(in, {OBJECT_SCHEMA}, [&](const DropStmt *drop, const RelName &schema) {
+        if (in.script.schema_created(schema.name)) return;
+        std::string name = schema.display();
         std::string what = drop->behavior == DROP_CASCADE
                                ? " and, with CASCADE, every table and object in it"
-                               : " (it fails only while the schema still holds objects)";
+                               : " (without CASCADE it fails while the schema still holds objects)";
         in.report(kStatementStart, name, "DROP SCHEMA removes schema " + name + what);
-    }
+    });
 }
 
 void check_drop_owned(RuleInput &in) {
@@ -82,44 +79,31 @@ void check_drop_owned(RuleInput &in) {
 }
 
 void check_drop_extension(RuleInput &in) {
-    const DropStmt *drop = drop_of(in.stmt, OBJECT_EXTENSION);
-    if (drop == nullptr) return;
-    ListCell *cell;
-    foreach (cell, drop->objects) {
-        std::string name = quote_ident(strVal(lfirst(cell)));
+    for_each_dropped(in, {OBJECT_EXTENSION}, [&](const DropStmt *drop, const RelName &extension) {
+        std::string name = extension.display();
         in.report(kStatementStart, name,
                   "DROP EXTENSION removes extension " + name +
                       " with its types and functions; columns and tables that use them go too" +
                       cascade_note(drop));
-    }
+    });
 }
 
 void check_drop_index(RuleInput &in) {
-    const DropStmt *drop = drop_of(in.stmt, OBJECT_INDEX);
-    if (drop == nullptr) return;
-    ListCell *cell;
-    foreach (cell, drop->objects) {
-        RelName index = dropped_name(static_cast<Node *>(lfirst(cell)));
-        if (in.script.index_created(index)) continue;
+    for_each_dropped(in, {OBJECT_INDEX}, [&](const DropStmt *drop, const RelName &index) {
+        if (in.script.index_created(index)) return;
         std::string lock = drop->concurrent ? "" : "; without CONCURRENTLY it blocks the table while it runs";
         in.report(kStatementStart, index.display(),
                   "DROP INDEX removes index " + index.display() + ": queries that use it slow down" + lock);
-    }
+    });
 }
 
 void check_drop_type(RuleInput &in) {
-    for (ObjectType type : {OBJECT_TYPE, OBJECT_DOMAIN}) {
-        const DropStmt *drop = drop_of(in.stmt, type);
-        if (drop == nullptr) continue;
-        const char *kind = type == OBJECT_TYPE ? "type" : "domain";
-        ListCell *cell;
-        foreach (cell, drop->objects) {
-            RelName name = dropped_name(static_cast<Node *>(lfirst(cell)));
-            if (in.script.type_created(name)) continue;
-            in.report(kStatementStart, name.display(),
-                      std::string("DROP removes ") + kind + " " + name.display() + cascade_note(drop));
-        }
-    }
+    for_each_dropped(in, {OBJECT_TYPE, OBJECT_DOMAIN}, [&](const DropStmt *drop, const RelName &type) {
+        if (in.script.type_created(type)) return;
+        const char *kind = drop->removeType == OBJECT_TYPE ? "type" : "domain";
+        in.report(kStatementStart, type.display(),
+                  std::string("DROP removes ") + kind + " " + type.display() + cascade_note(drop));
+    });
 }
 
 }  // namespace migsafe

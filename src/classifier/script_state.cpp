@@ -11,6 +11,21 @@ bool contains(const std::vector<RelName> &names, const RelName &wanted) {
                        [&](const RelName &name) { return same_object(name, wanted); });
 }
 
+void forget(std::vector<RelName> &names, const RelName &gone) {
+    names.erase(std::remove_if(names.begin(), names.end(),
+                               [&](const RelName &name) { return same_object(name, gone); }),
+                names.end());
+}
+
+// Remembers a new name, or forgets it when the statement may have found the
+// object already there (IF NOT EXISTS).
+void created(std::vector<RelName> &names, const RelName &name, bool if_not_exists) {
+    if (if_not_exists)
+        forget(names, name);
+    else
+        names.push_back(name);
+}
+
 // The schema a new object lands in when the statement names none: the one of
 // the table it belongs to (indexes), else unqualified.
 RelName in_schema_of(const RangeVar *table, const char *name) {
@@ -18,6 +33,12 @@ RelName in_schema_of(const RangeVar *table, const char *name) {
     if (table != nullptr && table->schemaname != nullptr) result.schema = table->schemaname;
     result.name = name;
     return result;
+}
+
+std::string created_schema_name(const CreateSchemaStmt *create) {
+    if (create->schemaname != nullptr) return create->schemaname;
+    if (create->authrole != nullptr && create->authrole->rolename != nullptr) return create->authrole->rolename;
+    return "";
 }
 
 }  // namespace
@@ -39,30 +60,48 @@ bool ScriptState::index_created(const RelName &index) const { return contains(in
 
 bool ScriptState::type_created(const RelName &type) const { return contains(types_, type); }
 
+RelName ScriptState::original_name(const RelName &table) const {
+    RelName name = table;
+    for (auto rename = renames_.rbegin(); rename != renames_.rend(); ++rename)
+        if (same_object(rename->second, name)) name = rename->first;
+    return name;
+}
+
 void ScriptState::record(const Node *stmt) {
     switch (nodeTag(stmt)) {
-        case T_CreateStmt:
-            tables_.push_back(rel_name(castNode(CreateStmt, stmt)->relation));
+        case T_CreateStmt: {
+            const auto *create = castNode(CreateStmt, stmt);
+            created(tables_, rel_name(create->relation), create->if_not_exists);
             break;
-        case T_CreateForeignTableStmt:
-            tables_.push_back(rel_name(castNode(CreateForeignTableStmt, stmt)->base.relation));
+        }
+        case T_CreateForeignTableStmt: {
+            const auto *create = &castNode(CreateForeignTableStmt, stmt)->base;
+            created(tables_, rel_name(create->relation), create->if_not_exists);
             break;
-        case T_CreateTableAsStmt:
-            tables_.push_back(rel_name(castNode(CreateTableAsStmt, stmt)->into->rel));
+        }
+        case T_CreateTableAsStmt: {
+            const auto *create = castNode(CreateTableAsStmt, stmt);
+            created(tables_, rel_name(create->into->rel), create->if_not_exists);
             break;
+        }
         case T_SelectStmt: {
             const auto *select = castNode(SelectStmt, stmt);
-            if (select->intoClause != nullptr) tables_.push_back(rel_name(select->intoClause->rel));
+            if (select->intoClause != nullptr) created(tables_, rel_name(select->intoClause->rel), false);
             break;
         }
         case T_CreateSchemaStmt: {
             const auto *create = castNode(CreateSchemaStmt, stmt);
-            if (create->schemaname != nullptr) schemas_.emplace_back(create->schemaname);
+            std::string schema = created_schema_name(create);
+            if (create->if_not_exists)
+                schemas_.erase(std::remove(schemas_.begin(), schemas_.end(), schema), schemas_.end());
+            else if (!schema.empty())
+                schemas_.push_back(schema);
             break;
         }
         case T_IndexStmt: {
             const auto *index = castNode(IndexStmt, stmt);
-            if (index->idxname != nullptr) indexes_.push_back(in_schema_of(index->relation, index->idxname));
+            if (index->idxname != nullptr)
+                created(indexes_, in_schema_of(index->relation, index->idxname), index->if_not_exists);
             break;
         }
         case T_CreateEnumStmt:
@@ -79,7 +118,7 @@ void ScriptState::record(const Node *stmt) {
             break;
         case T_DefineStmt: {
             const auto *define = castNode(DefineStmt, stmt);
-            if (define->kind == OBJECT_TYPE) types_.push_back(rel_name(define->defnames));
+            if (define->kind == OBJECT_TYPE) created(types_, rel_name(define->defnames), define->if_not_exists);
             break;
         }
         case T_AlterTableStmt:
@@ -87,6 +126,12 @@ void ScriptState::record(const Node *stmt) {
             break;
         case T_RenameStmt:
             record_rename(castNode(RenameStmt, stmt));
+            break;
+        case T_DropStmt:
+            record_drop(castNode(DropStmt, stmt));
+            break;
+        case T_AlterObjectSchemaStmt:
+            record_set_schema(castNode(AlterObjectSchemaStmt, stmt));
             break;
         default:
             break;
@@ -98,38 +143,125 @@ void ScriptState::record_alter_table(const AlterTableStmt *stmt) {
     ListCell *cell;
     foreach (cell, stmt->cmds) {
         const auto *cmd = lfirst_node(AlterTableCmd, cell);
-        if (cmd->subtype == AT_AddColumn) {
-            const auto *column = castNode(ColumnDef, cmd->def);
-            columns_.push_back({table, column->colname});
+        switch (cmd->subtype) {
+            case AT_AddColumn: {
+                std::string column = castNode(ColumnDef, cmd->def)->colname;
+                auto same = [&](const Column &c) { return c.name == column && same_object(c.table, table); };
+                columns_.erase(std::remove_if(columns_.begin(), columns_.end(), same), columns_.end());
+                if (!cmd->missing_ok) columns_.push_back({table, column});  // missing_ok: IF NOT EXISTS
+                break;
+            }
+            case AT_DropColumn: {
+                auto same = [&](const Column &c) { return c.name == cmd->name && same_object(c.table, table); };
+                columns_.erase(std::remove_if(columns_.begin(), columns_.end(), same), columns_.end());
+                break;
+            }
+            case AT_AttachPartition:
+                // An existing table's rows now belong to this one.
+                if (!table_created(rel_name(castNode(PartitionCmd, cmd->def)->name))) forget(tables_, table);
+                break;
+            case AT_AddInherit:
+                // The parent now shows (and TRUNCATE/DELETE reach) this table's rows.
+                if (!table_created(table)) forget(tables_, rel_name(castNode(RangeVar, cmd->def)));
+                break;
+            default:
+                break;
         }
     }
 }
 
+void ScriptState::rename_table(const RelName &from, const RelName &to) {
+    renames_.emplace_back(from, to);
+    bool was_created = table_created(from);
+    forget(tables_, from);
+    forget(tables_, to);
+    if (was_created) tables_.push_back(to);
+}
+
 // A renamed object created earlier in the script is still new under its new
-// name; an existing object renamed stays existing.
+// name; an existing object renamed makes its new name an existing object.
 void ScriptState::record_rename(const RenameStmt *stmt) {
     if (stmt->newname == nullptr) return;
     RelName table = rel_name(stmt->relation);
     switch (stmt->renameType) {
         case OBJECT_TABLE:
-            if (table_created(table)) tables_.push_back({table.schema, stmt->newname});
+            rename_table(table, {table.schema, stmt->newname});
             break;
-        case OBJECT_COLUMN:
-            if (stmt->subname != nullptr && column_added(table, stmt->subname))
-                columns_.push_back({table, stmt->newname});
+        case OBJECT_COLUMN: {
+            if (stmt->subname == nullptr) break;
+            bool was_added = column_added(table, stmt->subname);
+            auto renamed = [&](const Column &c) {
+                return (c.name == stmt->subname || c.name == stmt->newname) && same_object(c.table, table);
+            };
+            columns_.erase(std::remove_if(columns_.begin(), columns_.end(), renamed), columns_.end());
+            if (was_added) columns_.push_back({table, stmt->newname});
             break;
-        case OBJECT_INDEX:
-            if (index_created(table)) indexes_.push_back({table.schema, stmt->newname});
+        }
+        case OBJECT_INDEX: {
+            bool was_created = index_created(table);
+            RelName renamed{table.schema, stmt->newname};
+            forget(indexes_, table);
+            forget(indexes_, renamed);
+            if (was_created) indexes_.push_back(renamed);
             break;
+        }
         case OBJECT_TYPE:
         case OBJECT_DOMAIN: {
             RelName type = rel_name(castNode(List, stmt->object));
-            if (type_created(type)) types_.push_back({type.schema, stmt->newname});
+            RelName renamed{type.schema, stmt->newname};
+            bool was_created = type_created(type);
+            forget(types_, type);
+            forget(types_, renamed);
+            if (was_created) types_.push_back(renamed);
             break;
         }
+        case OBJECT_SCHEMA:
+            if (stmt->subname != nullptr) {
+                bool was_created = schema_created(stmt->subname);
+                schemas_.erase(std::remove(schemas_.begin(), schemas_.end(), std::string(stmt->subname)), schemas_.end());
+                schemas_.erase(std::remove(schemas_.begin(), schemas_.end(), std::string(stmt->newname)), schemas_.end());
+                if (was_created) schemas_.emplace_back(stmt->newname);
+            }
+            break;
         default:
             break;
     }
+}
+
+void ScriptState::record_drop(const DropStmt *stmt) {
+    ListCell *cell;
+    foreach (cell, stmt->objects) {
+        const Node *object = static_cast<const Node *>(lfirst(cell));
+        switch (stmt->removeType) {
+            case OBJECT_TABLE:
+            case OBJECT_MATVIEW:
+            case OBJECT_FOREIGN_TABLE:
+                forget(tables_, rel_name(castNode(List, object)));
+                break;
+            case OBJECT_INDEX:
+                forget(indexes_, rel_name(castNode(List, object)));
+                break;
+            case OBJECT_TYPE:
+            case OBJECT_DOMAIN:
+                forget(types_, rel_name(castNode(TypeName, object)->names));
+                break;
+            case OBJECT_SCHEMA:
+                schemas_.erase(std::remove(schemas_.begin(), schemas_.end(), std::string(strVal(object))), schemas_.end());
+                break;
+            default:
+                break;
+        }
+    }
+}
+
+// SET SCHEMA moves a table: a new one stays new in its new schema; an
+// existing one makes its new schema hold existing data.
+void ScriptState::record_set_schema(const AlterObjectSchemaStmt *stmt) {
+    if (stmt->relation == nullptr || stmt->newschema == nullptr) return;
+    RelName table = rel_name(stmt->relation);
+    if (!table_created(table))
+        schemas_.erase(std::remove(schemas_.begin(), schemas_.end(), std::string(stmt->newschema)), schemas_.end());
+    rename_table(table, {stmt->newschema, table.name});
 }
 
 }  // namespace migsafe

@@ -2,11 +2,16 @@
 // script holds no production data yet, so dropping or rewriting it is safe:
 // this is what lets `CREATE TABLE t ...; CREATE INDEX ON t ...; DROP TABLE t`
 // pass while the same DROP on an existing table does not.
+//
+// Fail closed: IF NOT EXISTS creates nothing for sure; a name stops counting
+// as new when it is dropped, when an existing object is renamed or moved to
+// it, or when existing rows are attached to it (ATTACH PARTITION, INHERIT).
 #pragma once
 
 #include "names.hpp"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace migsafe {
@@ -19,8 +24,12 @@ public:
     bool index_created(const RelName &index) const;
     bool type_created(const RelName &type) const;
 
-    // Updates the state with what this statement creates or renames. Called
-    // after the rules have judged the statement.
+    // The name a table had before the script renamed or moved it (itself if
+    // it was not renamed): protection follows a table through renames.
+    RelName original_name(const RelName &table) const;
+
+    // Updates the state with what this statement creates, drops, renames or
+    // moves. Called after the rules have judged the statement.
     void record(const Node *stmt);
 
 private:
@@ -31,12 +40,16 @@ private:
 
     void record_alter_table(const AlterTableStmt *stmt);
     void record_rename(const RenameStmt *stmt);
+    void record_drop(const DropStmt *stmt);
+    void record_set_schema(const AlterObjectSchemaStmt *stmt);
+    void rename_table(const RelName &from, const RelName &to);
 
     std::vector<RelName> tables_;
     std::vector<Column> columns_;
     std::vector<std::string> schemas_;
     std::vector<RelName> indexes_;
     std::vector<RelName> types_;
+    std::vector<std::pair<RelName, RelName>> renames_;  // (old, new), in order
 };
 
 }  // namespace migsafe

@@ -30,8 +30,11 @@ List *server_raw_parse(const char *text) {
     try {
         return pg_call([&] { return raw_parser(text, RAW_PARSE_DEFAULT); });
     } catch (const PgError &error) {
-        if (error.data()->cursorpos <= 0) throw;
-        throw RawParseFailure{error.what(), error.data()->cursorpos};
+        // Called from PL/pgSQL, SPI's error callback has already moved the
+        // position to internalpos.
+        int position = error.data()->cursorpos > 0 ? error.data()->cursorpos : error.data()->internalpos;
+        if (position <= 0) throw;
+        throw RawParseFailure{error.what(), position};
     }
 }
 
@@ -57,8 +60,21 @@ ProtectedNames protected_argument(FunctionCallInfo fcinfo, int arg) {
     return ProtectedNames(std::move(names));
 }
 
+// Scripts are read as the CLI reads them, and as every client sends them since
+// PostgreSQL 9.1: with standard_conforming_strings on, whatever this session
+// has, so that migsafe_check() and `migsafe check` always agree.
+class StandardConformingStrings {
+public:
+    StandardConformingStrings() : saved_(standard_conforming_strings) { standard_conforming_strings = true; }
+    ~StandardConformingStrings() { standard_conforming_strings = saved_; }
+
+private:
+    bool saved_;
+};
+
 Findings classify_argument(FunctionCallInfo fcinfo, const Context &context) {
     char *sql = pg_call([&] { return text_to_cstring(PG_GETARG_TEXT_PP(0)); });
+    StandardConformingStrings standard_strings;
     Script script = parse_script(sql, server_raw_parse);
     return classify(script, context);
 }

@@ -4,6 +4,8 @@
 // ANALYZE, PREPARE, COPY (query) and the actions of CREATE RULE.
 #include "rule.hpp"
 
+#include "../options.hpp"
+
 #include <functional>
 
 namespace migsafe {
@@ -20,23 +22,6 @@ void visit_with(const WithClause *with, const DmlVisitor &visit) {
     foreach (cell, with->ctes) visit_modifying(lfirst_node(CommonTableExpr, cell)->ctequery, visit);
 }
 
-bool explain_analyzes(const ExplainStmt *explain) {
-    ListCell *cell;
-    foreach (cell, explain->options) {
-        const auto *option = lfirst_node(DefElem, cell);
-        if (strcmp(option->defname, "analyze") != 0) continue;
-        // ANALYZE alone, or ANALYZE <true-ish value>
-        if (option->arg == nullptr) return true;
-        if (IsA(option->arg, Boolean)) return boolVal(option->arg);
-        if (IsA(option->arg, String)) {
-            std::string value = strVal(option->arg);
-            return value != "false" && value != "off" && value != "0" && value != "no";
-        }
-        return true;
-    }
-    return false;
-}
-
 void visit_modifying(const Node *node, const DmlVisitor &visit) {
     if (node == nullptr) return;
     switch (nodeTag(node)) {
@@ -46,6 +31,10 @@ void visit_modifying(const Node *node, const DmlVisitor &visit) {
             break;
         case T_UpdateStmt:
             visit_with(castNode(UpdateStmt, node)->withClause, visit);
+            visit(node);
+            break;
+        case T_MergeStmt:
+            visit_with(castNode(MergeStmt, node)->withClause, visit);
             visit(node);
             break;
         case T_InsertStmt: {
@@ -63,7 +52,7 @@ void visit_modifying(const Node *node, const DmlVisitor &visit) {
         }
         case T_ExplainStmt: {
             const auto *explain = castNode(ExplainStmt, node);
-            if (explain_analyzes(explain)) visit_modifying(explain->query, visit);
+            if (option_enabled(explain->options, "analyze")) visit_modifying(explain->query, visit);
             break;
         }
         case T_PrepareStmt:
@@ -131,10 +120,31 @@ void for_each_unfiltered_update(RuleInput &in, Check check) {
     });
 }
 
+// MERGE ... WHEN MATCHED THEN DELETE|UPDATE with a join condition and a WHEN
+// condition that reference no column (ON true) reaches every row.
+bool merge_reaches_every_row(const MergeStmt *merge, CmdType command) {
+    if (filters_rows(merge->joinCondition)) return false;
+    ListCell *cell;
+    foreach (cell, merge->mergeWhenClauses) {
+        const auto *when = lfirst_node(MergeWhenClause, cell);
+        if (when->matched && when->commandType == command && !filters_rows(when->condition)) return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 void check_delete_without_where(RuleInput &in) {
     visit_modifying(in.stmt, [&](const Node *node) {
+        if (IsA(node, MergeStmt)) {
+            const auto *merge = castNode(MergeStmt, node);
+            RelName table = rel_name(merge->relation);
+            if (!merge_reaches_every_row(merge, CMD_DELETE) || in.script.table_created(table)) return;
+            in.report(merge->relation->location, table.display(),
+                      "MERGE into " + table.display() + " joins on a condition that references no column "
+                      "and deletes every matched row");
+            return;
+        }
         if (!IsA(node, DeleteStmt)) return;
         const auto *del = castNode(DeleteStmt, node);
         if (filters_rows(del->whereClause)) return;
@@ -147,6 +157,15 @@ void check_delete_without_where(RuleInput &in) {
 }
 
 void check_update_without_where(RuleInput &in) {
+    visit_modifying(in.stmt, [&](const Node *node) {
+        if (!IsA(node, MergeStmt)) return;
+        const auto *merge = castNode(MergeStmt, node);
+        RelName table = rel_name(merge->relation);
+        if (!merge_reaches_every_row(merge, CMD_UPDATE) || in.script.table_created(table)) return;
+        in.report(merge->relation->location, table.display(),
+                  "MERGE into " + table.display() + " joins on a condition that references no column "
+                  "and updates every matched row");
+    });
     for_each_unfiltered_update(in, [&](const UpdateStmt *update, const RelName &table,
                                        const std::vector<std::string> &,
                                        const std::vector<std::string> &existing) {

@@ -3,6 +3,8 @@
 // rule reports each protected one once per statement.
 #include "rule.hpp"
 
+#include "../options.hpp"
+
 #include <algorithm>
 
 namespace migsafe {
@@ -94,13 +96,6 @@ void add_drop(Changes &out, const DropStmt *drop) {
     }
 }
 
-bool vacuum_full(const VacuumStmt *vacuum) {
-    ListCell *cell;
-    foreach (cell, vacuum->options)
-        if (strcmp(lfirst_node(DefElem, cell)->defname, "full") == 0) return true;
-    return false;
-}
-
 Changes changed_tables(const Node *stmt) {
     Changes out;
     switch (nodeTag(stmt)) {
@@ -144,7 +139,7 @@ Changes changed_tables(const Node *stmt) {
             break;
         case T_VacuumStmt: {
             const auto *vacuum = castNode(VacuumStmt, stmt);
-            if (!vacuum_full(vacuum)) break;
+            if (!option_enabled(vacuum->options, "full")) break;
             ListCell *cell;
             foreach (cell, vacuum->rels) add(out, lfirst_node(VacuumRelation, cell)->relation, "rewrites (VACUUM FULL)");
             break;
@@ -160,7 +155,10 @@ Changes changed_tables(const Node *stmt) {
 void check_protected_table(RuleInput &in) {
     std::vector<std::string> reported;
     for (const ChangedTable &change : changed_tables(in.stmt)) {
-        if (!in.context.is_protected(change.table)) continue;
+        // Protection follows a table the script renamed or moved.
+        if (!in.context.is_protected(change.table) &&
+            !in.context.is_protected(in.script.original_name(change.table)))
+            continue;
         std::string name = change.table.display();
         if (std::find(reported.begin(), reported.end(), name) != reported.end()) continue;
         reported.push_back(name);

@@ -18,9 +18,17 @@ const char *verdict(const Findings &findings) {
     return findings.empty() ? "safe" : "review";
 }
 
-bool ProtectedNames::is_protected(const RelName &table) const {
-    return std::any_of(names_.begin(), names_.end(),
-                       [&](const RelName &name) { return matches_protected(name, table); });
+std::optional<RelName> ProtectedNames::protected_match(const RelName &table) const {
+    for (const RelName &name : names_)
+        if (matches_protected(name, table)) return name;
+    return std::nullopt;
+}
+
+std::vector<RelName> ProtectedNames::protected_in_schema(const std::string &schema) const {
+    std::vector<RelName> found;
+    for (const RelName &name : names_)
+        if (name.schema == schema) found.push_back(name);
+    return found;
 }
 
 void RuleInput::report(int location, const std::string &object, const std::string &message) {

@@ -7,6 +7,8 @@
 #include "names.hpp"
 #include "pg_nodes.hpp"
 
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -28,8 +30,10 @@ struct Script {
 class Context {
 public:
     virtual ~Context() = default;
-    // Is the table this reference names protected?
-    virtual bool is_protected(const RelName &table) const = 0;
+    // The protected table this reference names, if it names one.
+    virtual std::optional<RelName> protected_match(const RelName &table) const = 0;
+    // The protected tables in a schema (what DROP SCHEMA ... CASCADE reaches).
+    virtual std::vector<RelName> protected_in_schema(const std::string &schema) const = 0;
 };
 
 // The offline context: a list of protected names (--protect, or the
@@ -38,7 +42,8 @@ class ProtectedNames final : public Context {
 public:
     ProtectedNames() = default;
     explicit ProtectedNames(std::vector<RelName> names) : names_(std::move(names)) {}
-    bool is_protected(const RelName &table) const override;
+    std::optional<RelName> protected_match(const RelName &table) const override;
+    std::vector<RelName> protected_in_schema(const std::string &schema) const override;
 
 private:
     std::vector<RelName> names_;

@@ -62,7 +62,11 @@ std::string_view effective_schema(const RelName &name) {
 }  // namespace
 
 bool same_object(const RelName &a, const RelName &b) {
-    return a.name == b.name && effective_schema(a) == effective_schema(b);
+    if (a.name != b.name) return false;
+    // A temporary table comes first in every search_path: an unqualified
+    // name reaches it, a name qualified with another schema does not.
+    if ((a.schema == "pg_temp" && b.schema.empty()) || (b.schema == "pg_temp" && a.schema.empty())) return true;
+    return effective_schema(a) == effective_schema(b);
 }
 
 bool matches_protected(const RelName &protected_name, const RelName &reference) {

@@ -30,7 +30,8 @@ RelName rel_name(const List *name_parts);
 
 // True when two references in one script name the same object: same name, and
 // same schema where an unqualified name is taken to live in "public" (the
-// default search_path). Used for "created earlier in this script".
+// default search_path), or "pg_temp" for a temporary table. Used for
+// "created earlier in this script".
 bool same_object(const RelName &a, const RelName &b);
 
 // True when a reference matches a protected name. An unqualified protected

@@ -8,6 +8,7 @@
 
 extern "C" {
 #include "postgres.h"
+#include "catalog/pg_class.h"
 #include "common/keywords.h"
 #include "mb/pg_wchar.h"
 #include "nodes/nodeFuncs.h"

@@ -28,6 +28,13 @@ void created(std::vector<RelName> &names, const RelName &name, bool if_not_exist
 
 // The schema a new object lands in when the statement names none: the one of
 // the table it belongs to (indexes), else unqualified.
+// A created table's name; temporary tables live in pg_temp.
+RelName new_table(const RangeVar *relation) {
+    RelName name = rel_name(relation);
+    if (relation->relpersistence == RELPERSISTENCE_TEMP) name.schema = "pg_temp";
+    return name;
+}
+
 RelName in_schema_of(const RangeVar *table, const char *name) {
     RelName result;
     if (table != nullptr && table->schemaname != nullptr) result.schema = table->schemaname;
@@ -71,22 +78,22 @@ void ScriptState::record(const Node *stmt) {
     switch (nodeTag(stmt)) {
         case T_CreateStmt: {
             const auto *create = castNode(CreateStmt, stmt);
-            created(tables_, rel_name(create->relation), create->if_not_exists);
+            created(tables_, new_table(create->relation), create->if_not_exists);
             break;
         }
         case T_CreateForeignTableStmt: {
             const auto *create = &castNode(CreateForeignTableStmt, stmt)->base;
-            created(tables_, rel_name(create->relation), create->if_not_exists);
+            created(tables_, new_table(create->relation), create->if_not_exists);
             break;
         }
         case T_CreateTableAsStmt: {
             const auto *create = castNode(CreateTableAsStmt, stmt);
-            created(tables_, rel_name(create->into->rel), create->if_not_exists);
+            created(tables_, new_table(create->into->rel), create->if_not_exists);
             break;
         }
         case T_SelectStmt: {
             const auto *select = castNode(SelectStmt, stmt);
-            if (select->intoClause != nullptr) created(tables_, rel_name(select->intoClause->rel), false);
+            if (select->intoClause != nullptr) created(tables_, new_table(select->intoClause->rel), false);
             break;
         }
         case T_CreateSchemaStmt: {
@@ -132,6 +139,9 @@ void ScriptState::record(const Node *stmt) {
             break;
         case T_AlterObjectSchemaStmt:
             record_set_schema(castNode(AlterObjectSchemaStmt, stmt));
+            break;
+        case T_TransactionStmt:
+            record_transaction(castNode(TransactionStmt, stmt));
             break;
         default:
             break;
@@ -252,6 +262,20 @@ void ScriptState::record_drop(const DropStmt *stmt) {
                 break;
         }
     }
+}
+
+// A rollback undoes creations made since some earlier point of the script:
+// forget them all (fail closed). Renames stay known, so protection still
+// follows a renamed table.
+void ScriptState::record_transaction(const TransactionStmt *stmt) {
+    if (stmt->kind != TRANS_STMT_ROLLBACK && stmt->kind != TRANS_STMT_ROLLBACK_TO &&
+        stmt->kind != TRANS_STMT_ROLLBACK_PREPARED)
+        return;
+    tables_.clear();
+    columns_.clear();
+    schemas_.clear();
+    indexes_.clear();
+    types_.clear();
 }
 
 // SET SCHEMA moves a table: a new one stays new in its new schema; an

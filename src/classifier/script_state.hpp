@@ -5,7 +5,8 @@
 //
 // Fail closed: IF NOT EXISTS creates nothing for sure; a name stops counting
 // as new when it is dropped, when an existing object is renamed or moved to
-// it, or when existing rows are attached to it (ATTACH PARTITION, INHERIT).
+// it, when existing rows are attached to it (ATTACH PARTITION, INHERIT), and
+// a ROLLBACK forgets every creation.
 #pragma once
 
 #include "names.hpp"
@@ -42,6 +43,7 @@ private:
     void record_rename(const RenameStmt *stmt);
     void record_drop(const DropStmt *stmt);
     void record_set_schema(const AlterObjectSchemaStmt *stmt);
+    void record_transaction(const TransactionStmt *stmt);
     void rename_table(const RelName &from, const RelName &to);
 
     std::vector<RelName> tables_;

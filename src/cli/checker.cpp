@@ -46,6 +46,7 @@ auto in_parser_memory(Work work) {
 
 std::string read_input(const std::string &path) {
     if (path == "-") return {std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+    if (fs::is_directory(path)) throw std::runtime_error("is a directory");
     std::ifstream file(path, std::ios::binary);
     if (!file) throw std::runtime_error("cannot read file");
     std::ostringstream content;
@@ -78,11 +79,13 @@ std::vector<std::string> collect_inputs(const std::vector<std::string> &paths) {
             continue;
         }
         if (!fs::is_directory(path)) throw std::runtime_error(path + ": no such file or directory");
-        std::vector<std::string> found;
+        // Path order compares component by component ("v1/x.sql" before
+        // "v1-hotfix/x.sql"), as migration tools apply directories.
+        std::vector<fs::path> found;
         for (const auto &entry : fs::recursive_directory_iterator(path))
-            if (entry.is_regular_file() && entry.path().extension() == ".sql") found.push_back(entry.path().string());
+            if (entry.is_regular_file() && entry.path().extension() == ".sql") found.push_back(entry.path());
         std::sort(found.begin(), found.end());
-        inputs.insert(inputs.end(), found.begin(), found.end());
+        for (const fs::path &file : found) inputs.push_back(file.string());
     }
     return inputs;
 }

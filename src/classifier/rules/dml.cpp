@@ -55,6 +55,9 @@ void visit_modifying(const Node *node, const DmlVisitor &visit) {
             if (option_enabled(explain->options, "analyze")) visit_modifying(explain->query, visit);
             break;
         }
+        case T_CreateTableAsStmt:
+            visit_modifying(castNode(CreateTableAsStmt, node)->query, visit);
+            break;
         case T_PrepareStmt:
             visit_modifying(castNode(PrepareStmt, node)->query, visit);
             break;

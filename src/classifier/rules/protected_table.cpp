@@ -150,20 +150,41 @@ Changes changed_tables(const Node *stmt) {
     return out;
 }
 
+// Schemas a DROP SCHEMA ... CASCADE empties.
+std::vector<std::string> cascaded_schemas(const Node *stmt) {
+    std::vector<std::string> schemas;
+    if (!IsA(stmt, DropStmt)) return schemas;
+    const auto *drop = castNode(DropStmt, stmt);
+    if (drop->removeType != OBJECT_SCHEMA || drop->behavior != DROP_CASCADE) return schemas;
+    ListCell *cell;
+    foreach (cell, drop->objects) schemas.emplace_back(strVal(lfirst(cell)));
+    return schemas;
+}
+
 }  // namespace
 
 void check_protected_table(RuleInput &in) {
-    std::vector<std::string> reported;
+    std::vector<std::string> reported;  // protected tables already reported
+    // One finding per protected table, named as the statement wrote it.
+    auto report_once = [&](const RelName &protected_name, const RelName &written, int location,
+                           const std::string &message) {
+        std::string key = protected_name.display();
+        if (std::find(reported.begin(), reported.end(), key) != reported.end()) return;
+        reported.push_back(key);
+        in.report(location, written.display(), message);
+    };
     for (const ChangedTable &change : changed_tables(in.stmt)) {
         // Protection follows a table the script renamed or moved.
-        if (!in.context.is_protected(change.table) &&
-            !in.context.is_protected(in.script.original_name(change.table)))
-            continue;
-        std::string name = change.table.display();
-        if (std::find(reported.begin(), reported.end(), name) != reported.end()) continue;
-        reported.push_back(name);
-        in.report(change.location, name, std::string("statement ") + change.how + " protected table " + name);
+        std::optional<RelName> match = in.context.protected_match(change.table);
+        if (!match) match = in.context.protected_match(in.script.original_name(change.table));
+        if (!match) continue;
+        report_once(*match, change.table, change.location,
+                    std::string("statement ") + change.how + " protected table " + change.table.display());
     }
+    for (const std::string &schema : cascaded_schemas(in.stmt))
+        for (const RelName &table : in.context.protected_in_schema(schema))
+            report_once(table, table, kStatementStart,
+                        "DROP SCHEMA " + quote_ident(schema) + " CASCADE drops protected table " + table.display());
 }
 
 }  // namespace migsafe

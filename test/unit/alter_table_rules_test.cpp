@@ -1,0 +1,145 @@
+// ALTER TABLE subcommands: drop-column, drop-constraint, alter-column-type.
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+
+namespace migsafe::test {
+namespace {
+
+// ---- drop-column ----------------------------------------------------------
+
+TEST(DropColumn, QuotedTableAndColumn) {
+    EXPECT_EQ(summary(check(R"(ALTER TABLE "User" DROP COLUMN "legacyId";)")),
+              (Strings{R"(1:1:1 drop-column dangerous "User"."legacyId")"}));
+}
+
+TEST(DropColumn, SchemaQualified) {
+    EXPECT_EQ(objects_of(check("ALTER TABLE app.users DROP COLUMN email;")), (Strings{"app.users.email"}));
+}
+
+TEST(DropColumn, ColumnKeywordIsOptional) {
+    EXPECT_EQ(objects_of(check("ALTER TABLE users DROP email;")), (Strings{"users.email"}));
+}
+
+TEST(DropColumn, IfExistsOnlyAndCascade) {
+    Findings findings = check("ALTER TABLE IF EXISTS ONLY users DROP COLUMN IF EXISTS email CASCADE;");
+    ASSERT_EQ(summary(findings), (Strings{"1:1:1 drop-column dangerous users.email"}));
+    EXPECT_TRUE(mentions(findings[0].message, {"CASCADE"})) << findings[0].message;
+}
+
+TEST(DropColumn, OneFindingPerColumn) {
+    EXPECT_EQ(objects_of(check("ALTER TABLE users DROP COLUMN a, DROP COLUMN b;")),
+              (Strings{"users.a", "users.b"}));
+}
+
+TEST(DropColumn, KeywordColumnNameIsQuoted) {
+    EXPECT_EQ(objects_of(check(R"(ALTER TABLE users DROP COLUMN "order";)")), (Strings{R"(users."order")"}));
+}
+
+TEST(DropColumn, TableCreatedEarlierInTheScript) {
+    EXPECT_EQ(rules_of(check("CREATE TABLE t (a int, b int);\nALTER TABLE t DROP COLUMN b;")), Strings{});
+}
+
+TEST(DropColumn, ColumnAddedEarlierInTheScript) {
+    EXPECT_EQ(rules_of(check("ALTER TABLE users ADD COLUMN tmp int;\nALTER TABLE users DROP COLUMN tmp;")),
+              Strings{});
+}
+
+TEST(DropColumn, AddedAndDroppedInOneStatementIsJudgedBeforeTheAdd) {
+    // The state is updated after a statement is judged.
+    EXPECT_EQ(rules_of(check("ALTER TABLE users ADD COLUMN tmp int, DROP COLUMN tmp;")), (Strings{"drop-column"}));
+}
+
+TEST(DropColumn, OtherColumnThanTheAddedOne) {
+    EXPECT_EQ(objects_of(check("ALTER TABLE users ADD COLUMN tmp int;\nALTER TABLE users DROP COLUMN email;")),
+              (Strings{"users.email"}));
+}
+
+TEST(DropColumn, ColumnAddedToAnotherTable) {
+    EXPECT_EQ(objects_of(check("ALTER TABLE orders ADD COLUMN tmp int;\nALTER TABLE users DROP COLUMN tmp;")),
+              (Strings{"users.tmp"}));
+}
+
+TEST(DropColumn, AddedColumnNameIsCaseSensitive) {
+    EXPECT_EQ(objects_of(check(R"(ALTER TABLE users ADD COLUMN "Tmp" int; ALTER TABLE users DROP COLUMN tmp;)")),
+              (Strings{"users.tmp"}));
+}
+
+TEST(DropColumn, AddColumnIfNotExistsMayNotAddAnything) {
+    // If email already exists the ADD does nothing and the DROP loses data.
+    EXPECT_EQ(rules_of(check("ALTER TABLE users ADD COLUMN IF NOT EXISTS email text;\n"
+                             "ALTER TABLE users DROP COLUMN email;")),
+              (Strings{"drop-column"}));
+}
+
+TEST(DropColumn, ExistingColumnRenamedThenDropped) {
+    EXPECT_EQ(rules_of(check("ALTER TABLE users RENAME COLUMN email TO email_old;\n"
+                             "ALTER TABLE users DROP COLUMN email_old;")),
+              (Strings{"rename-column", "drop-column"}));
+}
+
+TEST(DropColumn, AddColumnAloneIsSafe) {
+    EXPECT_EQ(rules_of(check("ALTER TABLE users ADD COLUMN nickname text;")), Strings{});
+}
+
+// ---- drop-constraint ------------------------------------------------------
+
+TEST(DropConstraint, Flagged) {
+    EXPECT_EQ(summary(check("ALTER TABLE orders DROP CONSTRAINT orders_user_fk;")),
+              (Strings{"1:1:1 drop-constraint dangerous orders.orders_user_fk"}));
+}
+
+TEST(DropConstraint, QuotedIfExistsCascade) {
+    EXPECT_EQ(objects_of(check(R"(ALTER TABLE public."User" DROP CONSTRAINT IF EXISTS "User_pkey" CASCADE;)")),
+              (Strings{R"(public."User"."User_pkey")"}));
+}
+
+TEST(DropConstraint, TableCreatedEarlierInTheScript) {
+    EXPECT_EQ(rules_of(check("CREATE TABLE t (id int CONSTRAINT t_pos CHECK (id > 0));\n"
+                             "ALTER TABLE t DROP CONSTRAINT t_pos;")),
+              Strings{});
+}
+
+TEST(DropConstraint, AddConstraintIsNotFlagged) {
+    EXPECT_EQ(rules_of(check("ALTER TABLE orders ADD CONSTRAINT pos CHECK (total >= 0) NOT VALID;")), Strings{});
+}
+
+// ---- alter-column-type ----------------------------------------------------
+
+TEST(AlterColumnType, FlaggedAsReview) {
+    EXPECT_EQ(summary(check(R"(ALTER TABLE "User" ALTER COLUMN "legacyId" TYPE bigint;)")),
+              (Strings{R"(1:1:1 alter-column-type review "User"."legacyId")"}));
+}
+
+TEST(AlterColumnType, SetDataTypeWithUsing) {
+    EXPECT_EQ(objects_of(check("ALTER TABLE users ALTER email SET DATA TYPE varchar(100) USING email::varchar;")),
+              (Strings{"users.email"}));
+}
+
+TEST(AlterColumnType, OneFindingPerColumn) {
+    EXPECT_EQ(objects_of(check("ALTER TABLE t ALTER a TYPE bigint, ALTER b TYPE text;")), (Strings{"t.a", "t.b"}));
+}
+
+TEST(AlterColumnType, ColumnAddedEarlierInTheScript) {
+    EXPECT_EQ(rules_of(check("ALTER TABLE users ADD COLUMN n int; ALTER TABLE users ALTER n TYPE bigint;")),
+              Strings{});
+}
+
+TEST(AlterColumnType, TableCreatedEarlierInTheScript) {
+    EXPECT_EQ(rules_of(check("CREATE TABLE t (n int); ALTER TABLE t ALTER n TYPE bigint;")), Strings{});
+}
+
+TEST(AlterColumnType, OtherColumnSubcommandsAreNotTypeChanges) {
+    EXPECT_EQ(rules_of(check("ALTER TABLE users ALTER email SET DEFAULT '', ALTER email DROP DEFAULT;")),
+              Strings{});
+}
+
+// ---- several subcommands --------------------------------------------------
+
+TEST(AlterTable, FindingsOfOneStatementComeInCatalogueOrder) {
+    EXPECT_EQ(rules_of(check("ALTER TABLE t ALTER b TYPE text, DROP CONSTRAINT c, DROP COLUMN a;")),
+              (Strings{"drop-column", "drop-constraint", "alter-column-type"}));
+}
+
+}  // namespace
+}  // namespace migsafe::test

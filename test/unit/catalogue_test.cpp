@@ -1,0 +1,190 @@
+// The rule catalogue, severities, the verdict, and the tie between the
+// catalogue and the findings the classifier makes.
+#include "test_support.hpp"
+
+#include "classifier/catalogue.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <set>
+
+namespace migsafe::test {
+namespace {
+
+Strings catalogue_ids() {
+    Strings ids;
+    for (std::size_t i = 0; i < rule_count(); ++i) ids.push_back(rule_info(i).id);
+    return ids;
+}
+
+// DESIGN.md §2: every rule id and its severity.
+const std::map<std::string, Severity> kDesignedRules{
+    {"drop-table", Severity::dangerous},
+    {"drop-database", Severity::dangerous},
+    {"drop-schema", Severity::dangerous},
+    {"truncate", Severity::dangerous},
+    {"delete-without-where", Severity::dangerous},
+    {"update-without-where", Severity::dangerous},
+    {"backfill-without-where", Severity::review},
+    {"drop-column", Severity::dangerous},
+    {"drop-constraint", Severity::dangerous},
+    {"drop-owned", Severity::dangerous},
+    {"drop-extension", Severity::dangerous},
+    {"protected-table", Severity::dangerous},
+    {"alter-column-type", Severity::review},
+    {"rename-table", Severity::review},
+    {"rename-column", Severity::review},
+    {"drop-index", Severity::review},
+    {"drop-type", Severity::review},
+    {"do-block", Severity::review},
+};
+
+// A statement that triggers each rule (protected: "users").
+const std::map<std::string, std::string> kExamples{
+    {"drop-table", "DROP TABLE t;"},
+    {"drop-database", "DROP DATABASE d;"},
+    {"drop-schema", "DROP SCHEMA s;"},
+    {"truncate", "TRUNCATE t;"},
+    {"delete-without-where", "DELETE FROM t;"},
+    {"update-without-where", "UPDATE t SET x = 1;"},
+    {"backfill-without-where", "ALTER TABLE t ADD COLUMN x int; UPDATE t SET x = 1;"},
+    {"drop-column", "ALTER TABLE t DROP COLUMN x;"},
+    {"drop-constraint", "ALTER TABLE t DROP CONSTRAINT c;"},
+    {"drop-owned", "DROP OWNED BY r;"},
+    {"drop-extension", "DROP EXTENSION e;"},
+    {"protected-table", "CREATE INDEX ON users (x);"},
+    {"alter-column-type", "ALTER TABLE t ALTER x TYPE bigint;"},
+    {"rename-table", "ALTER TABLE t RENAME TO u;"},
+    {"rename-column", "ALTER TABLE t RENAME x TO y;"},
+    {"drop-index", "DROP INDEX i;"},
+    {"drop-type", "DROP TYPE y;"},
+    {"do-block", "DO $$ BEGIN END $$;"},
+};
+
+TEST(Catalogue, HasTheDesignedRules) {
+    std::set<std::string> ids;
+    for (const std::string &id : catalogue_ids()) ids.insert(id);
+    std::set<std::string> designed;
+    for (const auto &[id, severity] : kDesignedRules) designed.insert(id);
+    EXPECT_EQ(ids, designed);
+}
+
+TEST(Catalogue, IdsAreUnique) {
+    Strings ids = catalogue_ids();
+    EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size());
+}
+
+TEST(Catalogue, IdsAreKebabCase) {
+    const std::regex kebab("[a-z]+(-[a-z]+)*");
+    for (const std::string &id : catalogue_ids()) EXPECT_TRUE(std::regex_match(id, kebab)) << id;
+}
+
+TEST(Catalogue, SeveritiesAreTheDesignedOnes) {
+    for (std::size_t i = 0; i < rule_count(); ++i) {
+        const RuleInfo &rule = rule_info(i);
+        auto designed = kDesignedRules.find(rule.id);
+        ASSERT_NE(designed, kDesignedRules.end()) << rule.id;
+        EXPECT_EQ(rule.severity, designed->second) << rule.id;
+    }
+}
+
+TEST(Catalogue, EveryRuleHasASummaryAndAHint) {
+    for (std::size_t i = 0; i < rule_count(); ++i) {
+        const RuleInfo &rule = rule_info(i);
+        ASSERT_NE(rule.summary, nullptr) << rule.id;
+        ASSERT_NE(rule.hint, nullptr) << rule.id;
+        EXPECT_GT(std::string(rule.summary).size(), 5u) << rule.id;
+        EXPECT_GT(std::string(rule.hint).size(), 20u) << rule.id;
+    }
+}
+
+TEST(Catalogue, FindRuleReturnsTheCatalogueEntry) {
+    for (std::size_t i = 0; i < rule_count(); ++i) EXPECT_EQ(find_rule(rule_info(i).id), &rule_info(i));
+}
+
+TEST(Catalogue, FindRuleOfAnUnknownId) {
+    EXPECT_EQ(find_rule("no-such-rule"), nullptr);
+    EXPECT_EQ(find_rule(""), nullptr);
+    EXPECT_EQ(find_rule("DROP-TABLE"), nullptr);
+    EXPECT_EQ(find_rule("drop-table "), nullptr);
+}
+
+TEST(Catalogue, FindRuleTakesAStringView) {
+    std::string text = "xdrop-tablex";
+    const RuleInfo *rule = find_rule(std::string_view(text).substr(1, 10));
+    ASSERT_NE(rule, nullptr);
+    EXPECT_STREQ(rule->id, "drop-table");
+}
+
+TEST(Catalogue, EveryRuleHasADocPage) {
+    namespace fs = std::filesystem;
+    for (const std::string &id : catalogue_ids()) {
+        fs::path page = fs::path(MIGSAFE_SOURCE_DIR) / "docs" / "rules" / (id + ".md");
+        EXPECT_TRUE(fs::is_regular_file(page)) << "missing " << page;
+        if (fs::is_regular_file(page)) {
+            EXPECT_GT(fs::file_size(page), 0u) << page;
+        }
+    }
+}
+
+TEST(Catalogue, SeverityNames) {
+    EXPECT_STREQ(severity_name(Severity::dangerous), "dangerous");
+    EXPECT_STREQ(severity_name(Severity::review), "review");
+}
+
+// ---- every rule fires, and its findings carry the catalogue's data ----------
+
+class EveryRule : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EveryRule, ExampleTriggersItWithCatalogueSeverityAndHint) {
+    const std::string &id = GetParam();
+    auto example = kExamples.find(id);
+    ASSERT_NE(example, kExamples.end()) << "no example for " << id;
+    Findings findings = of_rule(check(example->second, {"users"}), id);
+    ASSERT_EQ(findings.size(), 1u) << example->second;
+    const RuleInfo *rule = find_rule(id);
+    ASSERT_NE(rule, nullptr);
+    EXPECT_EQ(findings[0].severity, rule->severity);
+    EXPECT_EQ(findings[0].hint, rule->hint);
+    EXPECT_FALSE(findings[0].message.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Catalogue, EveryRule, ::testing::ValuesIn(catalogue_ids()),
+                         [](const auto &info) {
+                             std::string name = info.param;
+                             for (char &c : name)
+                                 if (c == '-') c = '_';
+                             return name;
+                         });
+
+// ---- verdict ------------------------------------------------------------------
+
+Finding finding_of(Severity severity) {
+    Finding finding;
+    finding.severity = severity;
+    return finding;
+}
+
+TEST(Verdict, NoFindingsIsSafe) { EXPECT_STREQ(verdict({}), "safe"); }
+
+TEST(Verdict, ReviewOnly) {
+    EXPECT_STREQ(verdict({finding_of(Severity::review), finding_of(Severity::review)}), "review");
+}
+
+TEST(Verdict, AnyDangerousWins) {
+    EXPECT_STREQ(verdict({finding_of(Severity::review), finding_of(Severity::dangerous)}), "dangerous");
+    EXPECT_STREQ(verdict({finding_of(Severity::dangerous)}), "dangerous");
+}
+
+TEST(Verdict, OfClassifiedScripts) {
+    EXPECT_STREQ(verdict(check("CREATE TABLE t (id int); DROP TABLE t;")), "safe");
+    EXPECT_STREQ(verdict(check("DROP INDEX i; ALTER TABLE t RENAME TO u;")), "review");
+    EXPECT_STREQ(verdict(check("DROP INDEX i; TRUNCATE t;")), "dangerous");
+    EXPECT_STREQ(verdict(check("CREATE INDEX ON users (x);", {"users"})), "dangerous");
+}
+
+}  // namespace
+}  // namespace migsafe::test

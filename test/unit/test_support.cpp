@@ -1,0 +1,100 @@
+#include "test_support.hpp"
+
+#include "classifier/classifier.hpp"
+#include "parser/script_parser.hpp"
+
+extern "C" {
+#include "pg_query.h"
+#include "pg_query/pg_query_internal.h"
+}
+
+#include <cstdlib>
+
+namespace migsafe {
+
+void PrintTo(const Finding &finding, std::ostream *out) {
+    *out << test::summary(finding) << " (" << finding.message << ")";
+}
+
+void PrintTo(const RelName &name, std::ostream *out) {
+    *out << "RelName{schema=\"" << name.schema << "\", name=\"" << name.name << "\"}";
+}
+
+bool operator==(const RelName &a, const RelName &b) { return a.schema == b.schema && a.name == b.name; }
+
+}  // namespace migsafe
+
+namespace migsafe::test {
+
+namespace {
+
+// The same shape as the CLI's library_raw_parse.
+List *library_raw_parse(const char *text) {
+    PgQueryInternalParsetreeAndError parsed = pg_query_raw_parse(text);
+    free(parsed.stderr_buffer);
+    if (parsed.error == nullptr) return parsed.tree;
+    RawParseFailure failure{parsed.error->message, parsed.error->cursorpos};
+    pg_query_free_error(parsed.error);
+    throw failure;
+}
+
+// A libpg_query memory context for the lifetime of the scope; exceptions
+// leave it too.
+struct ParserMemory {
+    MemoryContext context = pg_query_enter_memory_context();
+    ~ParserMemory() { pg_query_exit_memory_context(context); }
+};
+
+}  // namespace
+
+Findings check(const std::string &sql, const Strings &protect) {
+    ParserMemory memory;
+    std::vector<RelName> names;
+    for (const std::string &name : protect) names.push_back(parse_table_name(name.c_str()));
+    Script script = parse_script(sql.c_str(), library_raw_parse);
+    return classify(script, ProtectedNames(names));
+}
+
+Strings rules_of(const Findings &findings) {
+    Strings out;
+    for (const Finding &finding : findings) out.push_back(finding.rule);
+    return out;
+}
+
+Findings of_rule(const Findings &findings, const std::string &rule) {
+    Findings out;
+    for (const Finding &finding : findings)
+        if (finding.rule == rule) out.push_back(finding);
+    return out;
+}
+
+Strings objects_of(const Findings &findings) {
+    Strings out;
+    for (const Finding &finding : findings) out.push_back(finding.object);
+    return out;
+}
+
+std::string summary(const Finding &finding) {
+    return std::to_string(finding.statement) + ":" + std::to_string(finding.line) + ":" +
+           std::to_string(finding.col) + " " + finding.rule + " " + severity_name(finding.severity) +
+           (finding.object.empty() ? "" : " " + finding.object);
+}
+
+Strings summary(const Findings &findings) {
+    Strings out;
+    for (const Finding &finding : findings) out.push_back(summary(finding));
+    return out;
+}
+
+RelName table_name(const std::string &text) {
+    ParserMemory memory;
+    return parse_table_name(text.c_str());
+}
+
+bool mentions(const std::string &message, const Strings &words) {
+    for (const std::string &word : words)
+        if (message.find(word) == std::string::npos) return false;
+    return true;
+}
+
+}  // namespace migsafe::test

@@ -26,8 +26,9 @@ std::optional<RelName> ProtectedNames::protected_match(const RelName &table) con
 
 std::vector<RelName> ProtectedNames::protected_in_schema(const std::string &schema) const {
     std::vector<RelName> found;
+    // An unqualified protected name may live in any schema: fail closed.
     for (const RelName &name : names_)
-        if (name.schema == schema) found.push_back(name);
+        if (name.schema == schema || name.schema.empty()) found.push_back({schema, name.name});
     return found;
 }
 

@@ -94,16 +94,20 @@ void validate_protected(const std::vector<std::string> &names) {
     in_parser_memory([&] { return parse_protected(names).size(); });
 }
 
+Findings check_sql(const std::string &sql, const CheckOptions &options) {
+    return in_parser_memory([&] {
+        ProtectedNames context(parse_protected(options.protect));
+        return classify(parse_script(sql.c_str(), library_raw_parse), context);
+    });
+}
+
 FileResult check_input(const std::string &path, const CheckOptions &options) {
     FileResult result;
     result.path = path;
     try {
         std::string sql = read_input(path);
         require_parsable_text(sql);
-        result.findings = in_parser_memory([&] {
-            ProtectedNames context(parse_protected(options.protect));
-            return classify(parse_script(sql.c_str(), library_raw_parse), context);
-        });
+        result.findings = check_sql(sql, options);
     } catch (const ParseError &error) {
         result.error = error.what();
         result.error_line = error.line;

@@ -26,6 +26,10 @@ struct CheckOptions {
 // Throws std::runtime_error for a path that does not exist.
 std::vector<std::string> collect_inputs(const std::vector<std::string> &paths);
 
+// Classifies a script as `migsafe check` does. Throws ParseError for invalid
+// SQL and std::invalid_argument for a bad protected name.
+Findings check_sql(const std::string &sql, const CheckOptions &options);
+
 // Checks one input. Never throws for bad SQL or unreadable files: those come
 // back in FileResult::error.
 FileResult check_input(const std::string &path, const CheckOptions &options);

@@ -1,6 +1,7 @@
 #include "test_support.hpp"
 
 #include "classifier/classifier.hpp"
+#include "cli/checker.hpp"
 #include "parser/script_parser.hpp"
 
 extern "C" {
@@ -28,16 +29,6 @@ namespace migsafe::test {
 
 namespace {
 
-// The same shape as the CLI's library_raw_parse.
-List *library_raw_parse(const char *text) {
-    PgQueryInternalParsetreeAndError parsed = pg_query_raw_parse(text);
-    free(parsed.stderr_buffer);
-    if (parsed.error == nullptr) return parsed.tree;
-    RawParseFailure failure{parsed.error->message, parsed.error->cursorpos};
-    pg_query_free_error(parsed.error);
-    throw failure;
-}
-
 // A libpg_query memory context for the lifetime of the scope; exceptions
 // leave it too.
 struct ParserMemory {
@@ -48,11 +39,8 @@ struct ParserMemory {
 }  // namespace
 
 Findings check(const std::string &sql, const Strings &protect) {
-    ParserMemory memory;
-    std::vector<RelName> names;
-    for (const std::string &name : protect) names.push_back(parse_table_name(name.c_str()));
-    Script script = parse_script(sql.c_str(), library_raw_parse);
-    return classify(script, ProtectedNames(names));
+    // Exactly the CLI's path: libpg_query's parser, then the classifier.
+    return cli::check_sql(sql, cli::CheckOptions{protect});
 }
 
 Strings rules_of(const Findings &findings) {

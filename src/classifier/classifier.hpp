@@ -34,6 +34,17 @@ public:
     virtual std::optional<RelName> protected_match(const RelName &table) const = 0;
     // The protected tables in a schema (what DROP SCHEMA ... CASCADE reaches).
     virtual std::vector<RelName> protected_in_schema(const std::string &schema) const = 0;
+
+    // In the database, the script is the transaction: a table or index
+    // created, or a column added, earlier in the current transaction is as
+    // new as one created earlier in the script. Offline, nothing is.
+    virtual bool relation_created_in_transaction(const RelName &) const { return false; }
+    virtual bool column_added_in_transaction(const RelName &, const std::string &) const { return false; }
+
+    // Analysed statements (the server's post_parse_analyze hook) name tables
+    // by OID: their qualified name, or nullopt when the front door has no
+    // catalog (the CLI never sees analysed statements).
+    virtual std::optional<RelName> relation_name(unsigned int) const { return std::nullopt; }
 };
 
 // The offline context: a list of protected names (--protect, or the

@@ -6,17 +6,23 @@
 
 namespace migsafe {
 
-LineIndex::LineIndex(std::string_view text) : text_(text) {
-    line_starts_.push_back(0);
-    for (std::size_t i = 0; i < text.size(); ++i)
-        if (text[i] == '\n') line_starts_.push_back(static_cast<int>(i + 1));
+LineIndex::LineIndex(std::string_view text) : text_(text) {}
+
+const std::vector<int> &LineIndex::line_starts() const {
+    if (line_starts_.empty()) {
+        line_starts_.push_back(0);
+        for (std::size_t i = 0; i < text_.size(); ++i)
+            if (text_[i] == '\n') line_starts_.push_back(static_cast<int>(i + 1));
+    }
+    return line_starts_;
 }
 
 LineCol LineIndex::at_byte(int offset) const {
     offset = std::clamp(offset, 0, static_cast<int>(text_.size()));
-    auto next_line = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
-    int line = static_cast<int>(next_line - line_starts_.begin());
-    int start = line_starts_[line - 1];
+    const std::vector<int> &starts = line_starts();
+    auto next_line = std::upper_bound(starts.begin(), starts.end(), offset);
+    int line = static_cast<int>(next_line - starts.begin());
+    int start = starts[line - 1];
     int chars = pg_mbstrlen_with_len(text_.data() + start, offset - start);
     return {line, chars + 1};
 }

@@ -11,6 +11,8 @@ struct LineCol {
     int col;
 };
 
+// Built on first use: the server classifies statements of long scripts one
+// at a time and needs positions only when it reports something.
 class LineIndex {
 public:
     explicit LineIndex(std::string_view text);
@@ -21,8 +23,10 @@ public:
     LineCol at_char(int position) const;
 
 private:
+    const std::vector<int> &line_starts() const;
+
     std::string_view text_;
-    std::vector<int> line_starts_;
+    mutable std::vector<int> line_starts_;
 };
 
 }  // namespace migsafe

@@ -184,10 +184,25 @@ TEST(DeleteWithoutWhere, FunctionBodyIsNotRun) {
               Strings{});
 }
 
-TEST(DeleteWithoutWhere, SqlStandardFunctionBodyIsNotRun) {
+// A BEGIN ATOMIC body is stored analysed and runs without being analysed
+// again, so no hook would see it run: it is judged when it is created.
+TEST(DeleteWithoutWhere, SqlStandardFunctionBodyIsJudgedAtCreation) {
     EXPECT_EQ(rules_of(check("CREATE FUNCTION wipe() RETURNS void LANGUAGE sql\n"
                              "BEGIN ATOMIC\n  DELETE FROM users;\nEND;\nSELECT 1;")),
+              Strings{"delete-without-where"});
+}
+
+TEST(DeleteWithoutWhere, SqlStandardFunctionBodyWithWhereIsSafe) {
+    EXPECT_EQ(rules_of(check("CREATE PROCEDURE prune() LANGUAGE sql\n"
+                             "BEGIN ATOMIC\n  DELETE FROM users WHERE id < 10;\n"
+                             "  UPDATE users SET name = 'x' WHERE id = 1;\nEND;")),
               Strings{});
+}
+
+TEST(UpdateWithoutWhere, SqlStandardFunctionBodyIsJudgedAtCreation) {
+    EXPECT_EQ(rules_of(check("CREATE PROCEDURE reset_names() LANGUAGE sql\n"
+                             "BEGIN ATOMIC\n  UPDATE users SET name = 'x';\nEND;")),
+              Strings{"update-without-where"});
 }
 
 // ---- update-without-where -------------------------------------------------

@@ -13,7 +13,7 @@ void for_each_command(RuleInput &in, AlterTableType kind, Visit visit) {
     const auto *alter = castNode(AlterTableStmt, in.stmt);
     if (alter->objtype != OBJECT_TABLE) return;
     RelName table = rel_name(alter->relation);
-    if (in.script.table_created(table)) return;
+    if (in.table_is_new(table)) return;
     ListCell *cell;
     foreach (cell, alter->cmds) {
         const auto *cmd = lfirst_node(AlterTableCmd, cell);
@@ -29,7 +29,7 @@ std::string column_object(const RelName &table, const char *column) {
 
 void check_drop_column(RuleInput &in) {
     for_each_command(in, AT_DropColumn, [&](const RelName &table, const AlterTableCmd *cmd) {
-        if (in.script.column_added(table, cmd->name)) return;
+        if (in.column_is_new(table, cmd->name)) return;
         std::string column = column_object(table, cmd->name);
         std::string cascade = cmd->behavior == DROP_CASCADE ? ", and with CASCADE the views and constraints that use it" : "";
         in.report(kStatementStart, column,
@@ -48,7 +48,7 @@ void check_drop_constraint(RuleInput &in) {
 
 void check_alter_column_type(RuleInput &in) {
     for_each_command(in, AT_AlterColumnType, [&](const RelName &table, const AlterTableCmd *cmd) {
-        if (in.script.column_added(table, cmd->name)) return;
+        if (in.column_is_new(table, cmd->name)) return;
         std::string column = column_object(table, cmd->name);
         in.report(kStatementStart, column,
                   "ALTER COLUMN ... TYPE changes the type of " + column +

@@ -37,7 +37,7 @@ void for_each_dropped(RuleInput &in, std::initializer_list<ObjectType> types, Vi
 
 void check_drop_table(RuleInput &in) {
     for_each_dropped(in, {OBJECT_TABLE, OBJECT_MATVIEW}, [&](const DropStmt *drop, const RelName &table) {
-        if (in.script.table_created(table)) return;
+        if (in.table_is_new(table)) return;
         const char *kind = drop->removeType == OBJECT_TABLE ? "table" : "materialized view";
         in.report(kStatementStart, table.display(),
                   std::string("DROP removes ") + kind + " " + table.display() + " and all its rows" +
@@ -90,7 +90,7 @@ void check_drop_extension(RuleInput &in) {
 
 void check_drop_index(RuleInput &in) {
     for_each_dropped(in, {OBJECT_INDEX}, [&](const DropStmt *drop, const RelName &index) {
-        if (in.script.index_created(index)) return;
+        if (in.index_is_new(index)) return;
         std::string lock = drop->concurrent ? "" : "; without CONCURRENTLY it blocks the table while it runs";
         in.report(kStatementStart, index.display(),
                   "DROP INDEX removes index " + index.display() + ": queries that use it slow down" + lock);

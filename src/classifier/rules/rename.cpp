@@ -18,7 +18,7 @@ void check_rename_table(RuleInput &in) {
     const RenameStmt *rename = rename_of(in.stmt, OBJECT_TABLE);
     if (rename == nullptr) return;
     RelName table = rel_name(rename->relation);
-    if (in.script.table_created(table)) return;
+    if (in.table_is_new(table)) return;
     in.report(kStatementStart, table.display(),
               "RENAME renames table " + table.display() + " to " + quote_ident(rename->newname) +
                   ": running code that uses the old name fails");
@@ -28,7 +28,7 @@ void check_rename_column(RuleInput &in) {
     const RenameStmt *rename = rename_of(in.stmt, OBJECT_COLUMN);
     if (rename == nullptr || rename->relationType != OBJECT_TABLE) return;
     RelName table = rel_name(rename->relation);
-    if (in.script.column_added(table, rename->subname)) return;
+    if (in.column_is_new(table, rename->subname)) return;
     std::string column = table.display() + "." + quote_ident(rename->subname);
     in.report(kStatementStart, column,
               "RENAME COLUMN renames " + column + " to " + quote_ident(rename->newname) +

@@ -26,6 +26,18 @@ public:
     const ScriptState &script;   // what earlier statements created
     const Context &context;      // what the front door knows (protected tables)
 
+    // "Created earlier": in this script or, in the database, in this transaction.
+    bool table_is_new(const RelName &table) const {
+        return script.table_created(table) || context.relation_created_in_transaction(table);
+    }
+    bool column_is_new(const RelName &table, const std::string &column) const {
+        return script.column_added(table, column) || table_is_new(table) ||
+               context.column_added_in_transaction(table, column);
+    }
+    bool index_is_new(const RelName &index) const {
+        return script.index_created(index) || context.relation_created_in_transaction(index);
+    }
+
     // Records a finding of the rule being run. location is a byte offset in
     // the script (a node's location), or kStatementStart.
     void report(int location, const std::string &object, const std::string &message);

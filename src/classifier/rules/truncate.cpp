@@ -10,7 +10,7 @@ void check_truncate(RuleInput &in) {
     foreach (cell, truncate->relations) {
         const auto *relation = lfirst_node(RangeVar, cell);
         RelName table = rel_name(relation);
-        if (in.script.table_created(table)) continue;
+        if (in.table_is_new(table)) continue;
         std::string cascade = truncate->behavior == DROP_CASCADE
                                   ? ", and with CASCADE every table that references it"
                                   : "";

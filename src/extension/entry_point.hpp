@@ -14,13 +14,24 @@
 
 namespace migsafe {
 
-// SQLSTATEs of migsafe's own errors (documented in docs/reference.md).
-// Bad input is reported with PostgreSQL's standard codes.
+// SQLSTATE of a statement refused by the guard (documented in
+// docs/reference.md). Bad input is reported with PostgreSQL's standard codes.
+#define ERRCODE_MIGSAFE_BLOCKED MAKE_SQLSTATE('M', 'S', '0', '0', '1')
+
+// A statement the guard refuses. The texts are allocated in a PostgreSQL
+// memory context before the throw, so that raising the ERROR needs no
+// allocation in a catch handler.
+struct Blocked {
+    const char *message;
+    const char *detail;
+    const char *hint;
+};
 
 template <typename Body>
 Datum run_guarded(Body body) {
     // Only plain C data may live in this frame when an ERROR is raised below.
     ErrorData *pg_error = nullptr;
+    Blocked blocked = {nullptr, nullptr, nullptr};
     char message[1024] = "";
     int sqlstate = 0;
     int line = 0, col = 0;
@@ -29,6 +40,8 @@ Datum run_guarded(Body body) {
         result = body();
     } catch (const PgError &error) {
         pg_error = error.data();
+    } catch (const Blocked &refusal) {
+        blocked = refusal;
     } catch (const ParseError &error) {
         strlcpy(message, error.what(), sizeof message);
         sqlstate = ERRCODE_SYNTAX_ERROR;
@@ -48,6 +61,9 @@ Datum run_guarded(Body body) {
         sqlstate = ERRCODE_INTERNAL_ERROR;
     }
     if (pg_error != nullptr) ReThrowError(pg_error);
+    if (blocked.message != nullptr)
+        ereport(ERROR, (errcode(ERRCODE_MIGSAFE_BLOCKED), errmsg_internal("%s", blocked.message),
+                        errdetail_internal("%s", blocked.detail), errhint("%s", blocked.hint)));
     if (sqlstate == ERRCODE_SYNTAX_ERROR)
         ereport(ERROR, (errcode(sqlstate), errmsg("%s at line %d, column %d of the script", message, line, col)));
     if (sqlstate != 0) ereport(ERROR, (errcode(sqlstate), errmsg("%s", message)));

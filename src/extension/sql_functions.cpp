@@ -1,8 +1,12 @@
-// SQL functions over the classifier: migsafe_check(), migsafe_verdict(),
-// migsafe_rules(). Each is a thin C entry point around run_guarded().
+// SQL functions in C: migsafe_check(), migsafe_verdict(), migsafe_rules()
+// over the classifier, and migsafe_guard_layer() for migsafe_status(). Each
+// is a thin C entry point around run_guarded(). (Approvals, windows and
+// protected tables are managed by SQL functions in the install script.)
 #include "../classifier/catalogue.hpp"
 #include "../classifier/classifier.hpp"
+#include "database_context.hpp"
 #include "entry_point.hpp"
+#include "hooks.hpp"
 
 extern "C" {
 #include "fmgr.h"
@@ -15,12 +19,16 @@ extern "C" {
 PGDLLEXPORT Datum migsafe_check(PG_FUNCTION_ARGS);
 PGDLLEXPORT Datum migsafe_verdict(PG_FUNCTION_ARGS);
 PGDLLEXPORT Datum migsafe_rules(PG_FUNCTION_ARGS);
+PGDLLEXPORT Datum migsafe_guard_layer(PG_FUNCTION_ARGS);
+PG_FUNCTION_INFO_V1(migsafe_guard_layer);
 PG_FUNCTION_INFO_V1(migsafe_check);
 PG_FUNCTION_INFO_V1(migsafe_verdict);
 PG_FUNCTION_INFO_V1(migsafe_rules);
 }
 
 namespace migsafe {
+
+extern bool loaded_at_startup;
 
 namespace {
 
@@ -117,7 +125,8 @@ Datum migsafe_check(PG_FUNCTION_ARGS) {
     return migsafe::run_guarded([&]() -> Datum {
         migsafe::pg_call([&] { InitMaterializedSRF(fcinfo, 0); });
         if (PG_ARGISNULL(0)) return (Datum)0;
-        migsafe::ProtectedNames context = migsafe::protected_argument(fcinfo, 1);
+        migsafe::ProtectedNames names = migsafe::protected_argument(fcinfo, 1);
+        migsafe::DatabaseContext context(&names);
         auto *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
         for (const migsafe::Finding &finding : migsafe::classify_argument(fcinfo, context))
             migsafe::put_finding(rsinfo, finding);
@@ -128,7 +137,7 @@ Datum migsafe_check(PG_FUNCTION_ARGS) {
 // migsafe_verdict(sql text): 'safe' | 'review' | 'dangerous' (STRICT).
 Datum migsafe_verdict(PG_FUNCTION_ARGS) {
     return migsafe::run_guarded([&]() -> Datum {
-        migsafe::ProtectedNames context;
+        migsafe::DatabaseContext context;
         const char *verdict = migsafe::verdict(migsafe::classify_argument(fcinfo, context));
         return migsafe::pg_call([&] { return CStringGetTextDatum(verdict); });
     });
@@ -141,5 +150,15 @@ Datum migsafe_rules(PG_FUNCTION_ARGS) {
         auto *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
         for (std::size_t i = 0; i < migsafe::rule_count(); ++i) migsafe::put_rule(rsinfo, migsafe::rule_info(i));
         return (Datum)0;
+    });
+}
+
+// migsafe_guard_layer(): which layer guards this session.
+Datum migsafe_guard_layer(PG_FUNCTION_ARGS) {
+    return migsafe::run_guarded([&]() -> Datum {
+        const char *layer = !migsafe::hooks::active()      ? "none"
+                            : migsafe::loaded_at_startup ? "hooks (shared_preload_libraries)"
+                                                         : "hooks (library loaded by this session only)";
+        return migsafe::pg_call([&] { return CStringGetTextDatum(layer); });
     });
 }

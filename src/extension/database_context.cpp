@@ -1,0 +1,89 @@
+#include "database_context.hpp"
+
+#include "../parser/pg_call.hpp"
+#include "state.hpp"
+#include "transaction_objects.hpp"
+
+extern "C" {
+#include "catalog/namespace.h"
+#include "nodes/makefuncs.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
+}
+
+#include <algorithm>
+
+namespace migsafe {
+
+unsigned int resolve_relation(const RelName &relation) {
+    const char *schema = relation.schema.empty() ? nullptr : relation.schema.c_str();
+    const char *name = relation.name.c_str();
+    return pg_call([&] {
+        RangeVar *range_var = makeRangeVar(schema != nullptr ? pstrdup(schema) : nullptr, pstrdup(name), -1);
+        return RangeVarGetRelid(range_var, NoLock, true);
+    });
+}
+
+const std::vector<unsigned int> &DatabaseContext::protected_oids() const {
+    if (!protected_) protected_ = state::installed() ? state::protected_relations() : std::vector<unsigned int>{};
+    return *protected_;
+}
+
+std::optional<RelName> DatabaseContext::protected_match(const RelName &table) const {
+    if (names_ != nullptr) {
+        if (std::optional<RelName> match = names_->protected_match(table)) return match;
+    }
+    Oid relid = resolve_relation(table);
+    if (!OidIsValid(relid)) return std::nullopt;
+    const std::vector<unsigned int> &oids = protected_oids();
+    if (std::find(oids.begin(), oids.end(), relid) == oids.end()) return std::nullopt;
+    return relation_name(relid);
+}
+
+std::vector<RelName> DatabaseContext::protected_in_schema(const std::string &schema) const {
+    std::vector<RelName> found;
+    if (names_ != nullptr) found = names_->protected_in_schema(schema);
+    const char *schema_name = schema.c_str();
+    Oid namespace_oid = pg_call([&] { return get_namespace_oid(schema_name, true); });
+    if (!OidIsValid(namespace_oid)) return found;
+    for (unsigned int relid : protected_oids()) {
+        Oid in_namespace = pg_call([&] { return get_rel_namespace(relid); });
+        if (in_namespace != namespace_oid) continue;
+        if (std::optional<RelName> name = relation_name(relid)) found.push_back(*name);
+    }
+    return found;
+}
+
+bool DatabaseContext::relation_created_in_transaction(const RelName &relation) const {
+    Oid relid = resolve_relation(relation);
+    if (!OidIsValid(relid)) return false;
+    return pg_call([&] {
+        Relation rel = RelationIdGetRelation(relid);
+        if (rel == nullptr) return false;
+        bool created = rel->rd_createSubid != InvalidSubTransactionId;
+        RelationClose(rel);
+        return created;
+    });
+}
+
+bool DatabaseContext::column_added_in_transaction(const RelName &table, const std::string &column) const {
+    Oid relid = resolve_relation(table);
+    if (!OidIsValid(relid)) return false;
+    const char *name = column.c_str();
+    AttrNumber attnum = pg_call([&] { return get_attnum(relid, name); });
+    return attnum != InvalidAttrNumber && transaction_objects::column_added(relid, attnum);
+}
+
+std::optional<RelName> DatabaseContext::relation_name(unsigned int relid) const {
+    const char *schema = nullptr;
+    const char *name = nullptr;
+    pg_call([&] {
+        name = get_rel_name(relid);
+        if (name != nullptr) schema = get_namespace_name(get_rel_namespace(relid));
+    });
+    if (name == nullptr) return std::nullopt;
+    return RelName{schema != nullptr ? schema : "", name};
+}
+
+}  // namespace migsafe

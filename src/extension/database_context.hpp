@@ -1,0 +1,36 @@
+// The classifier's Context inside the database: protected tables come from
+// migsafe's registry (by OID, so renames and SET SCHEMA do not escape),
+// "created earlier" extends to the current transaction, and analysed
+// statements' tables are named from the catalog. Every look-up is made only
+// when a rule asks, so statements no rule concerns cost no catalog access.
+#pragma once
+
+#include "../classifier/classifier.hpp"
+
+#include <optional>
+#include <vector>
+
+namespace migsafe {
+
+class DatabaseContext final : public Context {
+public:
+    // names: further protected names (migsafe_check()'s argument), or nullptr.
+    explicit DatabaseContext(const Context *names = nullptr) : names_(names) {}
+
+    std::optional<RelName> protected_match(const RelName &table) const override;
+    std::vector<RelName> protected_in_schema(const std::string &schema) const override;
+    bool relation_created_in_transaction(const RelName &relation) const override;
+    bool column_added_in_transaction(const RelName &table, const std::string &column) const override;
+    std::optional<RelName> relation_name(unsigned int relid) const override;
+
+private:
+    const std::vector<unsigned int> &protected_oids() const;
+
+    const Context *names_;
+    mutable std::optional<std::vector<unsigned int>> protected_;  // read on first use
+};
+
+// The OID a relation name resolves to with this session's search_path, or 0.
+unsigned int resolve_relation(const RelName &relation);
+
+}  // namespace migsafe

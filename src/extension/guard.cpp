@@ -1,0 +1,303 @@
+#include "guard.hpp"
+
+#include "../classifier/catalogue.hpp"
+#include "../parser/pg_call.hpp"
+#include "database_context.hpp"
+#include "entry_point.hpp"
+#include "settings.hpp"
+#include "state.hpp"
+
+extern "C" {
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "commands/dbcommands.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/varlena.h"
+}
+
+#include <algorithm>
+
+namespace migsafe::guard {
+
+namespace {
+
+// The one rule whose approval must name its object: a protected table
+// changes only under an approval or window that lists it.
+constexpr const char *kProtectedRule = "protected-table";
+
+// Messages quote at most this much of a statement (the audit keeps it all).
+constexpr int kStatementQuoteBytes = 2000;
+
+using Parts = std::vector<std::string>;
+
+// ---- object scopes ---------------------------------------------------------
+
+// "public.\"Skill\".email" -> {public, Skill, email}, with PostgreSQL's
+// identifier rules; empty when the text is not a qualified name.
+Parts identifiers(const std::string &name) {
+    const char *text = name.c_str();
+    List *parts = NIL;
+    bool valid = pg_call([&] { return SplitIdentifierString(pstrdup(text), '.', &parts); });
+    Parts out;
+    if (!valid) return out;
+    ListCell *cell;
+    foreach (cell, parts) out.emplace_back(static_cast<const char *>(lfirst(cell)));
+    return out;
+}
+
+// The relation a name resolves to, or 0 (names of more than two parts are
+// not relation names).
+Oid relation_of(const Parts &parts) {
+    if (parts.empty() || parts.size() > 2) return InvalidOid;
+    return resolve_relation(parts.size() == 1 ? RelName{"", parts[0]} : RelName{parts[0], parts[1]});
+}
+
+Parts without_last(const Parts &parts) { return Parts(parts.begin(), parts.end() - 1); }
+
+// Whether an approval entry names this finding's object, or the table the
+// object belongs to (a column, a constraint). Relations are compared by OID
+// in this session's search_path; other objects (schemas, types, roles...)
+// by name, an unqualified name matching in any schema.
+bool entry_names(const Parts &entry, const Parts &object) {
+    if (entry.empty() || object.empty()) return false;
+    Oid entry_relation = relation_of(entry);
+    if (OidIsValid(entry_relation)) {
+        Oid object_relation = relation_of(object);
+        if (!OidIsValid(object_relation) && object.size() >= 2) object_relation = relation_of(without_last(object));
+        return entry_relation == object_relation;
+    }
+    auto same = [&](const Parts &name) {
+        return entry == name || (entry.size() == 1 && name.back() == entry[0]) ||
+               (name.size() == 1 && entry.back() == name[0]);
+    };
+    return same(object) || (object.size() >= 2 && same(without_last(object)));
+}
+
+bool covers(const state::Scope &scope, const Finding &finding) {
+    if (scope.everything) return finding.rule != kProtectedRule;
+    Parts object = identifiers(finding.object);
+    return std::any_of(scope.objects.begin(), scope.objects.end(),
+                       [&](const std::string &entry) { return entry_names(identifiers(entry), object); });
+}
+
+// ---- what allows a statement -----------------------------------------------
+
+struct Permission {
+    std::string approval_name;                 // migsafe.approved_migration
+    std::optional<state::Scope> approval;      // set when that approval is valid
+    std::string problem;                       // why the approval cannot be used
+    bool state_installed = false;
+    std::vector<state::Window> windows;        // open windows (read only when needed)
+};
+
+std::string database_name() {
+    return pg_call([] { return get_database_name(MyDatabaseId); });
+}
+
+Permission session_permission() {
+    Permission permission;
+    permission.state_installed = state::installed();
+    permission.approval_name = settings::approved_migration != nullptr ? settings::approved_migration : "";
+    const std::string &name = permission.approval_name;
+    if (name.empty()) return permission;
+    if (!permission.state_installed) {
+        if (!settings::require_registered_approval) permission.approval = state::Scope{};
+        else permission.problem = "approval \"" + name + "\" cannot be checked: migsafe's state tables are missing";
+        return permission;
+    }
+    state::Approval approval = state::find_approval(name);
+    switch (approval.status) {
+        case state::ApprovalStatus::valid:
+            permission.approval = approval.scope;
+            break;
+        case state::ApprovalStatus::unknown:
+            if (!settings::require_registered_approval) permission.approval = state::Scope{};
+            else permission.problem = "no approval named \"" + name + "\" is registered in database \"" + database_name() + "\"";
+            break;
+        case state::ApprovalStatus::expired:
+            permission.problem = "approval \"" + name + "\" expired at " + approval.valid_until;
+            break;
+        case state::ApprovalStatus::revoked:
+            permission.problem = "approval \"" + name + "\" was revoked";
+            break;
+    }
+    return permission;
+}
+
+// ---- messages ----------------------------------------------------------------
+
+std::string subject(const Finding &finding) {
+    return finding.object.empty() ? finding.rule : finding.rule + " on " + finding.object;
+}
+
+std::string summary(const std::vector<const Finding *> &findings) {
+    std::string text = subject(*findings.front());
+    if (findings.size() > 1) text += " and " + std::to_string(findings.size() - 1) + " more";
+    return text;
+}
+
+std::string sql_literal(const std::string &value) {
+    std::string out = "'";
+    for (char c : value) out += c == '\'' ? std::string("''") : std::string(1, c);
+    return out + "'";
+}
+
+std::string quoted_statement(std::string_view statement) {
+    const char *text = statement.data();
+    int length = static_cast<int>(statement.size());
+    int clipped = pg_call([&] { return pg_mbcliplen(text, length, kStatementQuoteBytes); });
+    return std::string(statement.substr(0, clipped)) + (clipped < length ? " ..." : "");
+}
+
+std::string why_not_allowed(const Permission &permission, const std::vector<const Finding *> &uncovered) {
+    if (!permission.problem.empty()) return permission.problem;
+    bool needs_naming = std::any_of(uncovered.begin(), uncovered.end(),
+                                    [](const Finding *f) { return f->rule == kProtectedRule; });
+    if (permission.approval)
+        return "approval \"" + permission.approval_name + "\" does not cover it" +
+               (needs_naming ? " (a protected table needs an approval or window that names it)" : "");
+    if (!permission.state_installed)
+        return "migsafe is not installed in database \"" + database_name() +
+               "\", so no approval or maintenance window can be checked";
+    return std::string("migsafe.approved_migration is not set and no open maintenance window covers it") +
+           (needs_naming ? " (a protected table needs an approval or window that names it)" : "");
+}
+
+std::string detail(const std::vector<const Finding *> &findings, const std::string &reason,
+                   std::string_view statement) {
+    std::string text;
+    for (const Finding *finding : findings) text += subject(*finding) + ": " + finding->message + ".\n";
+    return text + "Not allowed: " + reason + ".\nStatement: " + quoted_statement(statement);
+}
+
+std::string approval_hint(const Permission &permission, const std::vector<const Finding *> &findings) {
+    std::string objects;
+    for (const Finding *finding : findings) {
+        if (finding->object.empty()) continue;
+        std::string literal = sql_literal(finding->object);
+        if (objects.find(literal) == std::string::npos) objects += (objects.empty() ? "" : ", ") + literal;
+    }
+    std::string scope = objects.empty() ? "" : "ARRAY[" + objects + "]";
+    std::string name = sql_literal(permission.approval_name.empty() ? "<migration>" : permission.approval_name);
+    std::string hint = "A DBA approves it with SELECT migsafe_approve(" + name + ", '<reason>'" +
+                       (scope.empty() ? "" : ", objects => " + scope) +
+                       ") and the migration runs with SET migsafe.approved_migration = " + name +
+                       "; or a DBA opens a window with SELECT migsafe_open_window('30 minutes', '<reason>'" +
+                       (scope.empty() ? "" : ", " + scope) + ").";
+    const RuleInfo *rule = find_rule(findings.front()->rule);
+    if (rule != nullptr) hint += " Safer: " + std::string(rule->hint);
+    return hint;
+}
+
+const char *palloc_copy(const std::string &text) {
+    const char *data = text.c_str();
+    return pg_call([&] { return static_cast<const char *>(pstrdup(data)); });
+}
+
+// ---- outcomes ----------------------------------------------------------------
+
+void warn_review(const Finding &finding) {
+    std::string message = "migsafe review: " + subject(finding);
+    const RuleInfo *rule = find_rule(finding.rule);
+    const char *hint = rule != nullptr ? rule->hint : "";
+    pg_call([&] {
+        ereport(WARNING, (errmsg_internal("%s", message.c_str()), errdetail_internal("%s.", finding.message.c_str()),
+                          errhint("%s", hint)));
+    });
+}
+
+state::AuditEntry audit_entry(const std::vector<const Finding *> &findings, std::string_view statement) {
+    state::AuditEntry entry;
+    entry.statement = std::string(statement);
+    for (const Finding *finding : findings) {
+        entry.rules.push_back(finding->rule);
+        entry.objects.push_back(finding->object);
+    }
+    return entry;
+}
+
+void log_blocked(const std::string &message, const std::vector<const Finding *> &findings, const std::string &reason,
+                 const std::string &approval, std::string_view statement) {
+    state::AuditEntry entry = audit_entry(findings, statement);
+    std::string rules, objects;
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        rules += (i ? "," : "") + entry.rules[i];
+        objects += (i ? "," : "") + entry.objects[i];
+    }
+    std::string fields = state::session_fields();
+    pg_call([&] {
+        ereport(LOG_SERVER_ONLY,
+                (errmsg_internal("%s", message.c_str()),
+                 errdetail_internal("%s rules=%s objects=%s approval=%s mode=%s reason=%s statement=%s",
+                                    fields.c_str(), rules.c_str(), objects.c_str(), approval.c_str(),
+                                    settings::mode_name(), reason.c_str(), entry.statement.c_str()),
+                 errhidestmt(true)));
+    });
+}
+
+}  // namespace
+
+void judge(const Script &script, std::string_view statement) {
+    DatabaseContext context;
+    Findings findings = classify(script, context);
+    if (findings.empty()) return;
+
+    std::vector<const Finding *> blocking;
+    for (const Finding &finding : findings) {
+        bool dangerous = finding.severity == Severity::dangerous;
+        if (dangerous || settings::review_action == settings::review_block) blocking.push_back(&finding);
+        else if (settings::review_action == settings::review_warn) warn_review(finding);
+    }
+    if (blocking.empty()) return;
+
+    // Each finding must be covered by the session's approval or an open window.
+    Permission permission = session_permission();
+    std::vector<const Finding *> uncovered;
+    bool approval_used = false;
+    for (const Finding *finding : blocking) {
+        if (permission.approval && covers(*permission.approval, *finding)) approval_used = true;
+        else uncovered.push_back(finding);
+    }
+    std::vector<long long> windows_used;
+    if (!uncovered.empty() && permission.state_installed) {
+        permission.windows = state::open_windows();
+        auto covered_by_window = [&](const Finding *finding) {
+            for (const state::Window &window : permission.windows)
+                if (covers(window.scope, *finding)) {
+                    if (std::find(windows_used.begin(), windows_used.end(), window.id) == windows_used.end())
+                        windows_used.push_back(window.id);
+                    return true;
+                }
+            return false;
+        };
+        uncovered.erase(std::remove_if(uncovered.begin(), uncovered.end(), covered_by_window), uncovered.end());
+    }
+
+    state::AuditEntry entry = audit_entry(blocking, statement);
+    entry.approval = approval_used ? permission.approval_name : "";
+    entry.windows = windows_used;
+    if (uncovered.empty()) {
+        entry.outcome = approval_used ? "approved" : "window";
+        return state::audit(entry);
+    }
+
+    std::string reason = why_not_allowed(permission, uncovered);
+    std::string text = detail(uncovered, reason, statement);
+    std::string hint = approval_hint(permission, uncovered);
+    if (settings::mode == settings::mode_warn) {
+        std::string message = "migsafe would block " + summary(uncovered);
+        pg_call([&] {
+            ereport(WARNING, (errcode(ERRCODE_MIGSAFE_BLOCKED), errmsg_internal("%s", message.c_str()),
+                              errdetail_internal("%s", text.c_str()), errhint("%s", hint.c_str())));
+        });
+        entry.outcome = "warned";
+        entry.approval = permission.approval_name;
+        return state::audit(entry);
+    }
+    std::string message = "migsafe blocked " + summary(uncovered);
+    log_blocked(message, uncovered, reason, permission.approval_name, statement);
+    throw Blocked{palloc_copy(message), palloc_copy(text), palloc_copy(hint)};
+}
+
+}  // namespace migsafe::guard

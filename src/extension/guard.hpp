@@ -1,0 +1,18 @@
+// The guard's verdict on one statement about to run: classify it, then
+// refuse, warn about, or allow and audit what the rules found, according to
+// migsafe.mode, migsafe.review_action, the session's approval and the open
+// maintenance windows.
+#pragma once
+
+#include "../classifier/classifier.hpp"
+
+#include <string_view>
+
+namespace migsafe::guard {
+
+// Judges one statement. script.text is the source the statement's locations
+// refer to; statement is its own text (for messages and the audit). Throws
+// Blocked when the statement must not run.
+void judge(const Script &script, std::string_view statement);
+
+}  // namespace migsafe::guard

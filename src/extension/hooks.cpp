@@ -1,0 +1,144 @@
+// The guard's hooks: ProcessUtility (every utility statement, at every
+// nesting level) and post_parse_analyze (DELETE, UPDATE and MERGE, wherever
+// they are analysed: top level, functions, DO blocks, dynamic SQL, prepared
+// statements). Both chain to the hook that was installed before them, and
+// decide before the statement runs.
+#include "hooks.hpp"
+
+#include "../classifier/classifier.hpp"
+#include "entry_point.hpp"
+#include "guard.hpp"
+#include "settings.hpp"
+#include "state.hpp"
+#include "transaction_objects.hpp"
+
+extern "C" {
+#include "commands/extension.h"
+#include "miscadmin.h"
+#include "parser/analyze.h"
+#include "tcop/utility.h"
+}
+
+namespace migsafe::hooks {
+
+namespace {
+
+ProcessUtility_hook_type previous_process_utility = nullptr;
+post_parse_analyze_hook_type previous_post_parse_analyze = nullptr;
+bool installed = false;
+
+// The utility statement ProcessUtility is running now (innermost), so that
+// the analysis PostgreSQL makes of a query inside it (PREPARE, COPY) is not
+// judged a second time, and nothing is judged while CREATE FUNCTION only
+// validates a body.
+struct RunningUtility {
+    const char *source;   // its query string
+    int location;         // its stmt_location
+    bool defines_function;
+};
+RunningUtility running = {nullptr, -1, false};
+
+bool running_own_script() {
+    bool own = false;
+    run_guarded([&]() -> Datum {
+        own = state::running_own_script();
+        return (Datum)0;
+    });
+    return own;
+}
+
+bool guard_enabled() {
+    if (settings::mode == settings::mode_off || IsBinaryUpgrade) return false;
+    return !creating_extension || !running_own_script();
+}
+
+
+// A statement's own text inside its source: [location, location + length),
+// where a length of 0 means "to the end".
+std::string_view statement_text(const char *source, int location, int length) {
+    std::string_view text(source);
+    if (location < 0 || static_cast<std::size_t>(location) > text.size()) return text;
+    text.remove_prefix(location);
+    if (length > 0 && static_cast<std::size_t>(length) < text.size()) text = text.substr(0, length);
+    return text;
+}
+
+void judge(Node *node, const char *source, int location, int length) {
+    run_guarded([&]() -> Datum {
+        Script script;
+        script.text = source;
+        script.statements.push_back({node, location >= 0 ? location : 0});
+        guard::judge(script, statement_text(source, location, length));
+        return (Datum)0;
+    });
+}
+
+// DELETE, UPDATE, MERGE, or a query with a data-modifying WITH: the only
+// analysed statements a rule can concern. Everything else returns here,
+// without a catalog look-up.
+bool may_change_rows(const Query *query) {
+    switch (query->commandType) {
+        case CMD_DELETE:
+        case CMD_UPDATE:
+        case CMD_MERGE:
+            return true;
+        default:
+            return query->hasModifyingCTE;
+    }
+}
+
+bool judged_with_running_utility(const ParseState *pstate, const Query *query) {
+    if (running.defines_function) return true;
+    return running.source == pstate->p_sourcetext && running.location == query->stmt_location;
+}
+
+void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
+                     ProcessUtilityContext context, ParamListInfo params, QueryEnvironment *query_env,
+                     DestReceiver *dest, QueryCompletion *qc) {
+    Node *stmt = pstmt->utilityStmt;
+    bool enabled = guard_enabled();
+    if (enabled) judge(stmt, query_string, pstmt->stmt_location, pstmt->stmt_len);
+
+    transaction_objects::PendingColumns added = {InvalidOid, NIL};
+    if (enabled && IsA(stmt, AlterTableStmt)) added = transaction_objects::columns_to_add(castNode(AlterTableStmt, stmt));
+
+    RunningUtility saved = running;
+    running = {query_string, pstmt->stmt_location, IsA(stmt, CreateFunctionStmt)};
+    PG_TRY();
+    {
+        if (previous_process_utility != nullptr)
+            previous_process_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+        else
+            standard_ProcessUtility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+    }
+    PG_FINALLY();
+    {
+        running = saved;
+    }
+    PG_END_TRY();
+
+    if (added.names != NIL) transaction_objects::record_added(added);
+}
+
+void post_parse_analyze(ParseState *pstate, Query *query, JumbleState *jstate) {
+    if (previous_post_parse_analyze != nullptr) previous_post_parse_analyze(pstate, query, jstate);
+    if (!guard_enabled() || !may_change_rows(query)) return;
+    if (judged_with_running_utility(pstate, query)) return;
+    judge(reinterpret_cast<Node *>(query), pstate->p_sourcetext, query->stmt_location, query->stmt_len);
+}
+
+}  // namespace
+
+void install() {
+    if (installed) return;
+    previous_process_utility = ProcessUtility_hook;
+    previous_post_parse_analyze = post_parse_analyze_hook;
+    ProcessUtility_hook = process_utility;
+    post_parse_analyze_hook = post_parse_analyze;
+    transaction_objects::register_callbacks();
+    installed = true;
+}
+
+bool active() { return installed; }
+
+}  // namespace migsafe::hooks

@@ -1,0 +1,60 @@
+#include "settings.hpp"
+
+extern "C" {
+#include "postgres.h"
+#include "utils/guc.h"
+}
+
+namespace migsafe::settings {
+
+namespace {
+
+const struct config_enum_entry mode_options[] = {
+    {"enforce", mode_enforce, false},
+    {"warn", mode_warn, false},
+    {"off", mode_off, false},
+    {nullptr, 0, false},
+};
+
+const struct config_enum_entry review_action_options[] = {
+    {"allow", review_allow, false},
+    {"warn", review_warn, false},
+    {"block", review_block, false},
+    {nullptr, 0, false},
+};
+
+}  // namespace
+
+// Initial values equal the boot values below (PostgreSQL checks this).
+int mode = mode_enforce;
+int review_action = review_warn;
+bool require_registered_approval = true;
+char *approved_migration = nullptr;
+
+void define() {
+    DefineCustomEnumVariable("migsafe.mode", "What migsafe does with a dangerous statement.",
+                             "enforce refuses it unless approved, warn lets it run with a WARNING and "
+                             "audits it, off disables the guard.",
+                             &mode, mode_enforce, mode_options, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomEnumVariable("migsafe.review_action", "What migsafe does with a review finding.",
+                             "allow ignores it, warn reports a WARNING, block treats it as dangerous.",
+                             &review_action, review_warn, review_action_options, PGC_SUSET, 0, nullptr,
+                             nullptr, nullptr);
+    DefineCustomBoolVariable("migsafe.require_registered_approval",
+                             "Whether migsafe.approved_migration must name an approval registered with "
+                             "migsafe_approve().",
+                             "When off, setting migsafe.approved_migration is approval enough (protected "
+                             "tables still need a registered approval that names them).",
+                             &require_registered_approval, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomStringVariable("migsafe.approved_migration",
+                               "The approved migration this session is running.",
+                               "Names an approval given with migsafe_approve(); dangerous statements it "
+                               "covers are allowed while it is valid.",
+                               &approved_migration, "", PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    MarkGUCPrefixReserved("migsafe");
+}
+
+const char *mode_name() { return mode_options[mode].name; }
+const char *review_action_name() { return review_action_options[review_action].name; }
+
+}  // namespace migsafe::settings

@@ -1,0 +1,25 @@
+// migsafe's settings (GUCs). Everything that weakens the guard is
+// superuser-only (PGC_SUSET): an application role cannot switch it off with
+// SET, set_config(), RESET or ALTER ROLE/DATABASE ... SET.
+#pragma once
+
+namespace migsafe::settings {
+
+// migsafe.mode
+enum Mode { mode_enforce, mode_warn, mode_off };
+// migsafe.review_action
+enum ReviewAction { review_allow, review_warn, review_block };
+
+extern int mode;
+extern int review_action;
+extern bool require_registered_approval;
+extern char *approved_migration;  // "" when unset
+
+// Registers the settings and reserves the "migsafe." prefix, so that a typo
+// such as migsafe.mdoe is an error instead of a silent placeholder.
+void define();
+
+const char *mode_name();
+const char *review_action_name();
+
+}  // namespace migsafe::settings

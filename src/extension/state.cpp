@@ -1,0 +1,300 @@
+#include "state.hpp"
+
+#include "../parser/pg_call.hpp"
+#include "settings.hpp"
+
+extern "C" {
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "access/xlog.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/dbcommands.h"
+#include "commands/extension.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/resowner.h"
+#include "utils/syscache.h"
+}
+
+#include <cstdlib>
+
+namespace migsafe::state {
+
+namespace {
+
+// ---- running a query on the state tables ----------------------------------
+// The functions in this section are plain C in all but name: they call
+// PostgreSQL functions that raise, so no object with a destructor may live
+// in their frames. They run under pg_call().
+
+struct StateQuery {
+    const char *sql;
+    int nargs;
+    Oid *types;
+    Datum *values;
+    // Results, as text, allocated in the caller's memory context.
+    int rows;
+    int cols;
+    char **cells;  // rows * cols; nullptr for SQL NULL
+};
+
+Oid state_table(const char *name) {
+    Oid schema = get_namespace_oid("migsafe", true);
+    return OidIsValid(schema) ? get_relname_relid(name, schema) : InvalidOid;
+}
+
+Oid owner_of(Oid relation) {
+    HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relation));
+    if (!HeapTupleIsValid(tuple)) elog(ERROR, "cache lookup failed for relation %u", relation);
+    Oid owner = ((Form_pg_class)GETSTRUCT(tuple))->relowner;
+    ReleaseSysCache(tuple);
+    return owner;
+}
+
+void state_error_context(void *) {
+    errcontext("while migsafe was reading or writing its state in schema \"migsafe\" "
+               "(if it is damaged, reinstall it: DROP EXTENSION migsafe; CREATE EXTENSION migsafe)");
+}
+
+// Runs one statement on the state tables as the extension's owner, with
+// search_path pg_catalog, pg_temp: neither the session's user nor its
+// search_path can change what it reads or where it writes.
+void run_as_owner(void *argument) {
+    auto *query = static_cast<StateQuery *>(argument);
+    MemoryContext caller = CurrentMemoryContext;
+    Oid approvals = state_table("approvals");
+    if (!OidIsValid(approvals))
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
+                        errmsg("migsafe's state tables are missing in database \"%s\"", get_database_name(MyDatabaseId)),
+                        errhint("Run CREATE EXTENSION migsafe in this database.")));
+    ErrorContextCallback callback = {error_context_stack, state_error_context, nullptr};
+    error_context_stack = &callback;
+
+    int nest_level = NewGUCNestLevel();
+    (void)set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+                            true, 0, false);
+    Oid saved_user;
+    int saved_security;
+    GetUserIdAndSecContext(&saved_user, &saved_security);
+    SetUserIdAndSecContext(owner_of(approvals),
+                           saved_security | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
+
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    int result = SPI_execute_with_args(query->sql, query->nargs, query->types, query->values, nullptr, false, 0);
+    if (result < 0) elog(ERROR, "migsafe state query failed: %s", SPI_result_code_string(result));
+    query->rows = SPI_tuptable != nullptr ? static_cast<int>(SPI_processed) : 0;
+    query->cols = SPI_tuptable != nullptr ? SPI_tuptable->tupdesc->natts : 0;
+    query->cells = static_cast<char **>(
+        MemoryContextAllocZero(caller, sizeof(char *) * (query->rows * query->cols + 1)));
+    for (int row = 0; row < query->rows; ++row)
+        for (int col = 0; col < query->cols; ++col) {
+            char *value = SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col + 1);
+            query->cells[row * query->cols + col] = value != nullptr ? MemoryContextStrdup(caller, value) : nullptr;
+        }
+    SPI_finish();
+
+    SetUserIdAndSecContext(saved_user, saved_security);
+    AtEOXact_GUC(true, nest_level);
+    error_context_stack = callback.previous;
+}
+
+// run_as_owner in a subtransaction: an error is caught and its message
+// returned (allocated in the caller's context); nullptr on success.
+struct GuardedWrite {
+    StateQuery *query;
+    char *error;
+};
+
+void run_in_subtransaction(void *argument) {
+    auto *write = static_cast<GuardedWrite *>(argument);
+    MemoryContext caller = CurrentMemoryContext;
+    ResourceOwner owner = CurrentResourceOwner;
+    BeginInternalSubTransaction(nullptr);
+    MemoryContextSwitchTo(caller);
+    PG_TRY();
+    {
+        run_as_owner(write->query);
+        ReleaseCurrentSubTransaction();
+        MemoryContextSwitchTo(caller);
+        CurrentResourceOwner = owner;
+    }
+    PG_CATCH();
+    {
+        MemoryContextSwitchTo(caller);
+        ErrorData *error = CopyErrorData();
+        FlushErrorState();
+        RollbackAndReleaseCurrentSubTransaction();
+        MemoryContextSwitchTo(caller);
+        CurrentResourceOwner = owner;
+        write->error = error->message;
+    }
+    PG_END_TRY();
+}
+
+// ---- C++ side --------------------------------------------------------------
+
+using Row = std::vector<std::optional<std::string>>;
+
+std::vector<Row> select(const char *sql, int nargs = 0, Oid *types = nullptr, Datum *values = nullptr) {
+    StateQuery query{sql, nargs, types, values, 0, 0, nullptr};
+    pg_call([&] { run_as_owner(&query); });
+    std::vector<Row> rows(query.rows);
+    for (int row = 0; row < query.rows; ++row)
+        for (int col = 0; col < query.cols; ++col) {
+            const char *cell = query.cells[row * query.cols + col];
+            rows[row].push_back(cell != nullptr ? std::optional<std::string>(cell) : std::nullopt);
+        }
+    return rows;
+}
+
+Datum text_datum(const std::string &value) {
+    return pg_call([&] { return PointerGetDatum(cstring_to_text_with_len(value.data(), static_cast<int>(value.size()))); });
+}
+
+Datum text_array(const std::vector<std::string> &values) {
+    std::vector<Datum> elements;
+    for (const std::string &value : values) elements.push_back(text_datum(value));
+    Datum *data = elements.data();
+    int count = static_cast<int>(elements.size());
+    return pg_call([&] { return PointerGetDatum(construct_array(data, count, TEXTOID, -1, false, TYPALIGN_INT)); });
+}
+
+Datum bigint_array(const std::vector<long long> &values) {
+    std::vector<Datum> elements;
+    for (long long value : values) elements.push_back(Int64GetDatum(value));
+    Datum *data = elements.data();
+    int count = static_cast<int>(elements.size());
+    return pg_call([&] { return PointerGetDatum(construct_array(data, count, INT8OID, 8, true, TYPALIGN_DOUBLE)); });
+}
+
+// Rows (id, everything, object) of an approval or window, one per object.
+void add_scope_row(Scope &scope, const Row &row, std::size_t everything_col) {
+    scope.everything = row[everything_col].value_or("t") == "t";
+    if (row[everything_col + 1]) scope.objects.push_back(*row[everything_col + 1]);
+}
+
+std::string joined(const std::vector<std::string> &values) {
+    std::string out;
+    for (const std::string &value : values) out += (out.empty() ? "" : ",") + value;
+    return out;
+}
+
+}  // namespace
+
+bool installed() {
+    // The extension, not its tables: a damaged state (a table dropped) must
+    // fail closed with an error, not look like "not installed".
+    return pg_call([] { return OidIsValid(get_extension_oid("migsafe", true)); });
+}
+
+bool running_own_script() {
+    return pg_call([] { return creating_extension && CurrentExtensionObject == get_extension_oid("migsafe", true); });
+}
+
+Approval find_approval(const std::string &migration) {
+    static const char *sql =
+        "SELECT a.revoked_at IS NOT NULL, a.valid_until <= clock_timestamp(), a.valid_until::text, "
+        "       a.objects IS NULL, o.object "
+        "FROM migsafe.approvals a LEFT JOIN LATERAL unnest(a.objects) AS o(object) ON true "
+        "WHERE a.id = (SELECT max(id) FROM migsafe.approvals WHERE migration = $1)";
+    Oid types[] = {TEXTOID};
+    Datum values[] = {text_datum(migration)};
+    Approval approval;
+    std::vector<Row> rows = select(sql, 1, types, values);
+    for (const Row &row : rows) {
+        approval.status = row[0] == "t"   ? ApprovalStatus::revoked
+                          : row[1] == "t" ? ApprovalStatus::expired
+                                          : ApprovalStatus::valid;
+        approval.valid_until = row[2].value_or("");
+        add_scope_row(approval.scope, row, 3);
+    }
+    return approval;
+}
+
+std::vector<Window> open_windows() {
+    static const char *sql =
+        "SELECT w.id, w.objects IS NULL, o.object "
+        "FROM migsafe.windows w LEFT JOIN LATERAL unnest(w.objects) AS o(object) ON true "
+        "WHERE w.closed_at IS NULL AND w.closes_at > clock_timestamp() ORDER BY w.id";
+    std::vector<Window> windows;
+    for (const Row &row : select(sql)) {
+        long long id = std::atoll(row[0].value_or("0").c_str());
+        if (windows.empty() || windows.back().id != id) windows.push_back({id, {}});
+        add_scope_row(windows.back().scope, row, 1);
+    }
+    return windows;
+}
+
+std::vector<unsigned int> protected_relations() {
+    static const char *sql =
+        "WITH RECURSIVE protected(relid) AS ("
+        "  SELECT rel::oid FROM migsafe.protected_tables"
+        "  UNION SELECT i.inhrelid FROM pg_inherits i JOIN protected p ON i.inhparent = p.relid)"
+        "SELECT relid FROM protected";
+    std::vector<unsigned int> relations;
+    for (const Row &row : select(sql)) relations.push_back(static_cast<unsigned int>(std::strtoul(row[0]->c_str(), nullptr, 10)));
+    return relations;
+}
+
+// The client's address as inet_client_addr() gives it, or "local".
+static const char *client_address() {
+    LOCAL_FCINFO(call, 0);
+    InitFunctionCallInfoData(*call, nullptr, 0, InvalidOid, nullptr, nullptr);
+    Datum address = inet_client_addr(call);
+    return call->isnull ? "local" : DatumGetCString(DirectFunctionCall1(inet_out, address));
+}
+
+std::string session_fields() {
+    return pg_call([]() -> const char * {
+        const char *user = GetUserNameFromId(GetSessionUserId(), true);
+        const char *role = GetUserNameFromId(GetUserId(), true);
+        const char *database = get_database_name(MyDatabaseId);
+        const char *client = client_address();
+        return psprintf("user=%s role=%s database=%s application=%s client=%s", user ? user : "?",
+                        role ? role : "?", database ? database : "?",
+                        application_name != nullptr ? application_name : "", client);
+    });
+}
+
+void audit(const AuditEntry &entry) {
+    static const char *sql =
+        "INSERT INTO migsafe.audit_log (session_role, acting_role, database_name, application_name, "
+        "  client_addr, backend_pid, statement, rules, objects, mode, outcome, approval, window_ids) "
+        "VALUES (session_user, $1, current_database(), current_setting('application_name'), "
+        "  inet_client_addr(), pg_backend_pid(), $2, $3, $4, $5, $6, NULLIF($7, ''), $8)";
+    std::string fallback_reason;
+    bool writable = pg_call([] { return !RecoveryInProgress() && !XactReadOnly; });
+    if (!writable) {
+        fallback_reason = "read-only transaction or hot standby";
+    } else if (!installed()) {
+        fallback_reason = "no state tables in this database";
+    } else {
+        std::string role = pg_call([]() -> const char * { return GetUserNameFromId(GetUserId(), false); });
+        Oid types[] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, TEXTOID, INT8ARRAYOID};
+        Datum values[] = {text_datum(role),           text_datum(entry.statement), text_array(entry.rules),
+                          text_array(entry.objects),  text_datum(settings::mode_name()),
+                          text_datum(entry.outcome),  text_datum(entry.approval),  bigint_array(entry.windows)};
+        StateQuery query{sql, 8, types, values, 0, 0, nullptr};
+        GuardedWrite write{&query, nullptr};
+        pg_call([&] { run_in_subtransaction(&write); });
+        if (write.error == nullptr) return;
+        fallback_reason = write.error;
+    }
+    std::string fields = session_fields();
+    std::string rules = joined(entry.rules), objects = joined(entry.objects);
+    pg_call([&] {
+        ereport(LOG_SERVER_ONLY,
+                (errmsg("migsafe audit: %s ran (%s)", rules.c_str(), entry.outcome.c_str()),
+                 errdetail("%s objects=%s approval=%s mode=%s statement=%s (no audit row: %s)", fields.c_str(),
+                           objects.c_str(), entry.approval.c_str(), settings::mode_name(), entry.statement.c_str(),
+                           fallback_reason.c_str()),
+                 errhidestmt(true)));
+    });
+}
+
+}  // namespace migsafe::state

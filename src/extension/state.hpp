@@ -1,0 +1,71 @@
+// migsafe's state in this database: approvals, maintenance windows, protected
+// tables and the audit log, in the tables that CREATE EXTENSION creates in
+// schema "migsafe". Only the extension's owner may write them; the guard
+// reads and writes them as that owner, with a fixed search_path, whoever the
+// session's user is.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace migsafe::state {
+
+// Whether the extension is created in this database (CREATE EXTENSION
+// migsafe). Its state tables are then expected: a missing one is an error.
+bool installed();
+
+// Whether the statement comes from migsafe's own install or update script,
+// which the guard trusts.
+bool running_own_script();
+
+// What an approval or window covers: everything, or the objects it names
+// (as written by the DBA, e.g. public."Skill").
+struct Scope {
+    bool everything = true;
+    std::vector<std::string> objects;
+};
+
+enum class ApprovalStatus { valid, unknown, expired, revoked };
+
+struct Approval {
+    ApprovalStatus status = ApprovalStatus::unknown;
+    std::string valid_until;  // as text, for messages
+    Scope scope;
+};
+
+// The latest approval registered under this name.
+Approval find_approval(const std::string &migration);
+
+struct Window {
+    long long id = 0;
+    Scope scope;
+};
+
+// The maintenance windows open now in this database.
+std::vector<Window> open_windows();
+
+// OIDs of the protected tables, with their partitions and inheritance
+// children (which hold the same rows).
+std::vector<unsigned int> protected_relations();
+
+// One dangerous statement that runs.
+struct AuditEntry {
+    std::string statement;
+    std::vector<std::string> rules;
+    std::vector<std::string> objects;
+    std::string outcome;    // approved | window | warned
+    std::string approval;   // the migration name, or ""
+    std::vector<long long> windows;
+};
+
+// Writes the audit row, or, where no row can be written (read-only
+// transaction, hot standby, no state tables, any error), the same fields to
+// the server log. Never changes the outcome of the statement.
+void audit(const AuditEntry &entry);
+
+// The audit fields of this session, for server-log lines:
+// "user=... role=... database=... application=... client=...".
+std::string session_fields();
+
+}  // namespace migsafe::state

@@ -1,6 +1,9 @@
 # migsafe — PGXS build of the extension.
 #   make && make install          build and install for the pg_config on PATH
-#   make installcheck             pg_regress against a running server (PGHOST, PGPORT)
+#   make installcheck             pg_regress of the SQL functions against a running
+#                                 server (PGHOST, PGPORT, as a superuser)
+#   make installcheck-guard       pg_regress of the guard; the server must have
+#                                 shared_preload_libraries including migsafe
 # The CLI and the unit tests are built with CMake (see CMakeLists.txt).
 
 EXTENSION = migsafe
@@ -15,6 +18,8 @@ OBJS = $(patsubst %.cpp,%.o,$(CLASSIFIER_SRCS) $(PARSER_SRCS) $(EXTENSION_SRCS))
 
 REGRESS = $(shell sed -n 's/^test: *//p' test/regress/schedule)
 REGRESS_OPTS = --inputdir=test/regress --outputdir=test/regress/out --load-extension=migsafe
+GUARD_TESTS = $(shell sed -n 's/^test: *//p' test/guard/schedule)
+GUARD_DB = migsafe_guard_regression
 
 PG_CONFIG ?= pg_config
 PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wno-register -Wno-missing-field-initializers -fno-omit-frame-pointer
@@ -34,3 +39,18 @@ override CPPFLAGS := $(patsubst -I$(includedir_server),-isystem $(includedir_ser
 
 # The unit of a rule is its check; rebuild everything when a header changes.
 $(OBJS): $(wildcard src/*/*.hpp src/classifier/rules/*.hpp)
+
+# The function tests do not test the guard: where the server preloads
+# migsafe, switch it off for them (pg_regress itself drops its database).
+installcheck: export PGOPTIONS += -c migsafe.mode=off
+
+# The guard tests run in a database of their own, made here with the guard
+# off so that an earlier run's database can be dropped; the tests themselves
+# run with the server's settings (enforce by default) and set what they test.
+.PHONY: installcheck-guard
+installcheck-guard:
+	PGOPTIONS="$(PGOPTIONS) -c migsafe.mode=off" $(bindir)/psql -X -q -v ON_ERROR_STOP=1 -d postgres \
+		-c 'DROP DATABASE IF EXISTS $(GUARD_DB)' -c 'CREATE DATABASE $(GUARD_DB)'
+	$(bindir)/psql -X -q -v ON_ERROR_STOP=1 -d $(GUARD_DB) -c 'CREATE EXTENSION migsafe'
+	$(pg_regress_installcheck) --use-existing --dbname=$(GUARD_DB) --inputdir=test/guard \
+		--outputdir=test/guard/out $(GUARD_TESTS)

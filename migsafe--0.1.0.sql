@@ -331,14 +331,14 @@ AS $$
                 ELSE 'WARNING: migsafe is not in shared_preload_libraries: sessions that have not loaded it are not guarded' END
     UNION ALL
     (SELECT 'window', w.id::text,
-            format('open until %s by %s: %s; objects: %s', w.closes_at, w.opened_by, w.reason,
+            format('open until %s by %s: %s; objects: %s', to_char(w.closes_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"'), w.opened_by, w.reason,
                    coalesce(array_to_string(w.objects, ', '), 'all but protected tables'))
      FROM migsafe.windows w
      WHERE w.closed_at IS NULL AND w.closes_at > clock_timestamp()
      ORDER BY w.id)
     UNION ALL
     (SELECT 'approval', a.migration,
-            format('valid until %s, approved by %s: %s; objects: %s', a.valid_until, a.approved_by, a.reason,
+            format('valid until %s, approved by %s: %s; objects: %s', to_char(a.valid_until AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"'), a.approved_by, a.reason,
                    coalesce(array_to_string(a.objects, ', '), 'all but protected tables'))
      FROM migsafe.approvals a
      WHERE a.revoked_at IS NULL AND a.valid_until > clock_timestamp()

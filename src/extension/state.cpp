@@ -198,7 +198,8 @@ bool running_own_script() {
 
 Approval find_approval(const std::string &migration) {
     static const char *sql =
-        "SELECT a.revoked_at IS NOT NULL, a.valid_until <= clock_timestamp(), a.valid_until::text, "
+        "SELECT a.revoked_at IS NOT NULL, a.valid_until <= clock_timestamp(), "
+        "       to_char(a.valid_until AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC', "
         "       a.objects IS NULL, o.object "
         "FROM migsafe.approvals a LEFT JOIN LATERAL unnest(a.objects) AS o(object) ON true "
         "WHERE a.id = (SELECT max(id) FROM migsafe.approvals WHERE migration = $1)";

@@ -1,0 +1,78 @@
+-- Every rule, through the hooks: dangerous findings are refused in enforce
+-- mode and run with a WARNING in warn mode; review findings follow
+-- migsafe.review_action.
+CREATE SCHEMA legacy;
+CREATE TABLE legacy.t (id int);
+CREATE TABLE users (id int PRIMARY KEY, name text NOT NULL, email text, CONSTRAINT name_set CHECK (name <> ''));
+INSERT INTO users VALUES (1, 'ada', 'ada@example.com'), (2, 'bob', NULL);
+CREATE INDEX users_email ON users (email);
+CREATE TYPE mood AS ENUM ('ok', 'sad');
+CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
+
+SET migsafe.mode = enforce;
+
+-- The full message once: rule and object, the finding, why it is not
+-- allowed, the statement, and how to get it approved.
+DROP TABLE users;
+
+\set VERBOSITY terse
+-- dangerous rules, one statement each: all refused with SQLSTATE MS001
+DROP TABLE users, legacy.t;
+DROP MATERIALIZED VIEW IF EXISTS users_view;
+DROP DATABASE migsafe_some_database;
+DROP SCHEMA legacy CASCADE;
+TRUNCATE users;
+DELETE FROM users;
+DELETE FROM users WHERE true;
+UPDATE users SET email = NULL;
+ALTER TABLE users DROP COLUMN email;
+ALTER TABLE users DROP CONSTRAINT name_set;
+DROP OWNED BY migsafe_app;
+DROP EXTENSION pg_stat_statements;
+DROP EXTENSION migsafe;
+SELECT attempt('TRUNCATE users');
+-- nothing changed
+SELECT count(*) AS users, (SELECT count(*) FROM legacy.t) AS legacy FROM users;
+SELECT attname FROM pg_attribute WHERE attrelid = 'users'::regclass AND attnum > 0 ORDER BY attnum;
+SELECT conname FROM pg_constraint WHERE conrelid = 'users'::regclass ORDER BY conname;
+
+-- near misses run
+UPDATE users SET email = 'bob@example.com' WHERE id = 2;
+DELETE FROM users WHERE id = 3;
+SELECT count(*) FROM users;
+CREATE TABLE scratch (a int);
+INSERT INTO scratch SELECT generate_series(1, 3);
+-- a comment that says DROP TABLE users; is not a statement
+SELECT 'DROP TABLE users' AS text, $$TRUNCATE users$$ AS dollar;
+
+-- review rules follow migsafe.review_action: warn (default) ...
+ALTER TABLE users ALTER COLUMN name TYPE varchar(100);
+ALTER TABLE scratch RENAME TO scratch2;
+ALTER TABLE scratch2 RENAME COLUMN a TO b;
+DROP INDEX users_email;
+DROP TYPE mood;
+DO $$ BEGIN PERFORM 1; END $$;
+-- ... allow ...
+SET migsafe.review_action = allow;
+ALTER TABLE scratch2 RENAME TO scratch;
+-- ... block: then they need an approval like dangerous ones
+SET migsafe.review_action = block;
+ALTER TABLE scratch RENAME TO scratch2;
+CREATE INDEX users_name ON users (name);
+DROP INDEX users_name;
+RESET migsafe.review_action;
+
+-- warn mode: the same statements run, each with a WARNING (and an audit row)
+SET migsafe.mode = warn;
+ALTER TABLE users DROP CONSTRAINT name_set;
+TRUNCATE legacy.t;
+DELETE FROM scratch;
+DROP SCHEMA legacy CASCADE;
+SELECT rules, objects, outcome, approval FROM migsafe.audit_log ORDER BY id;
+
+-- off: nothing is judged
+SET migsafe.mode = off;
+DROP TABLE scratch;
+SELECT count(*) AS audit_rows FROM migsafe.audit_log;
+DROP TABLE users;
+TRUNCATE migsafe.audit_log;

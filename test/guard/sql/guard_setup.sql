@@ -2,8 +2,10 @@
 -- with the server's defaults (enforce); every test states the mode it tests.
 SELECT item, name FROM migsafe_status() WHERE item = 'layer';
 
+SET client_min_messages = warning;  -- the roles may remain from an earlier run
 DROP ROLE IF EXISTS migsafe_app;
 DROP ROLE IF EXISTS migsafe_dba;
+RESET client_min_messages;
 CREATE ROLE migsafe_app LOGIN;
 CREATE ROLE migsafe_dba LOGIN;
 GRANT CREATE ON SCHEMA public TO migsafe_app;

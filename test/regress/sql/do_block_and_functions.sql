@@ -20,7 +20,10 @@ SELECT migsafe_verdict('DO $$ BEGIN DROP TABLE users; END $$');
 -- a DO block next to a dangerous statement: the statement decides the verdict
 SELECT migsafe_verdict('DO $$ BEGIN END $$; TRUNCATE t');
 
--- Function and procedure bodies: no finding, whatever the body says.
+-- Function and procedure bodies given as strings: no finding, whatever the
+-- body says (they are judged in the database when they run). A BEGIN ATOMIC
+-- body is stored analysed and runs without passing the hooks again, so its
+-- DELETE and UPDATE statements are judged when it is created.
 SELECT statement, rule, object FROM migsafe_check($sql$
 CREATE FUNCTION purge() RETURNS void LANGUAGE sql AS $$ DELETE FROM sessions $$;
 CREATE OR REPLACE FUNCTION wipe() RETURNS void LANGUAGE plpgsql AS $fn$

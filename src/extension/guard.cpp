@@ -57,8 +57,8 @@ Parts without_last(const Parts &parts) { return Parts(parts.begin(), parts.end()
 
 // Whether an approval entry names this finding's object, or the table the
 // object belongs to (a column, a constraint). Relations are compared by OID
-// in this session's search_path; other objects (schemas, types, roles...)
-// by name, an unqualified name matching in any schema.
+// in this session's search_path, so any spelling that reaches the table
+// counts; other objects (schemas, types, roles...) by name as written.
 bool entry_names(const Parts &entry, const Parts &object) {
     if (entry.empty() || object.empty()) return false;
     Oid entry_relation = relation_of(entry);
@@ -67,11 +67,7 @@ bool entry_names(const Parts &entry, const Parts &object) {
         if (!OidIsValid(object_relation) && object.size() >= 2) object_relation = relation_of(without_last(object));
         return entry_relation == object_relation;
     }
-    auto same = [&](const Parts &name) {
-        return entry == name || (entry.size() == 1 && name.back() == entry[0]) ||
-               (name.size() == 1 && entry.back() == name[0]);
-    };
-    return same(object) || (object.size() >= 2 && same(without_last(object)));
+    return entry == object || (object.size() >= 2 && entry == without_last(object));
 }
 
 bool covers(const state::Scope &scope, const Finding &finding) {

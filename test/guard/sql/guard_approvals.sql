@@ -34,6 +34,18 @@ ALTER TABLE invoices DROP COLUMN note;
 \set VERBOSITY terse
 SELECT attempt('ALTER TABLE invoices DROP COLUMN note');
 
+-- an approval's objects are tables (or other objects by name): the name of
+-- a column alone names no table
+SELECT migsafe_approve('wrong_scope', 'r', '1 hour', ARRAY['note']) IS NOT NULL;
+SET migsafe.approved_migration = 'wrong_scope';
+ALTER TABLE invoices DROP COLUMN note;
+-- but the column written in full does
+SELECT migsafe_approve('column_scope', 'r', '1 hour', ARRAY['invoices.note']) IS NOT NULL;
+SET migsafe.approved_migration = 'column_scope';
+BEGIN;
+ALTER TABLE invoices DROP COLUMN note;
+ROLLBACK;
+
 -- object-scoped: only the listed tables (their columns and constraints)
 SELECT migsafe_approve('20261124_invoices_only', 'notes move to a new table', '1 hour', ARRAY['public.invoices']) IS NOT NULL;
 SET migsafe.approved_migration = '20261124_invoices_only';

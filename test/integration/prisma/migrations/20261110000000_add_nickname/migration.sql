@@ -1,0 +1,5 @@
+-- AlterTable
+ALTER TABLE "User" ADD COLUMN "nickname" TEXT;
+
+-- Backfill
+UPDATE "User" SET "nickname" = "name";

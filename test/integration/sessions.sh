@@ -1,0 +1,92 @@
+# Several sessions and the ways a client names its approval. Sourced by run.
+
+setup_sql >/dev/null <<'SQL'
+SET client_min_messages = warning;
+DROP ROLE IF EXISTS migsafe_it_app;
+CREATE ROLE migsafe_it_app LOGIN;
+CREATE TABLE t1 (id int);
+CREATE TABLE t2 (id int);
+GRANT ALL ON t1, t2 TO migsafe_it_app;
+SELECT migsafe_approve('it_pgoptions', 'integration', '1 hour', ARRAY['t1']);
+SELECT migsafe_approve('it_url', 'integration', '1 hour', ARRAY['t1']);
+SQL
+
+expect_blocked "a session without an approval is refused" sql -c 'TRUNCATE t1'
+expect_ok "PGOPTIONS names the approval" \
+    env PGOPTIONS='-c migsafe.approved_migration=it_pgoptions' psql -X -q -v ON_ERROR_STOP=1 \
+    -h "$MIGSAFE_CLUSTER_DIR" -p "$PORT" -U postgres -d "$DB" -c 'TRUNCATE t1'
+expect_ok "options= in a connection URL names the approval" \
+    psql -X -q -v ON_ERROR_STOP=1 \
+    "postgresql://postgres@/$DB?host=$MIGSAFE_CLUSTER_DIR&port=$PORT&options=-c%20migsafe.approved_migration%3Dit_url" \
+    -c 'TRUNCATE t1'
+expect_blocked "an approval scoped to t1 does not cover t2" \
+    env PGOPTIONS='-c migsafe.approved_migration=it_pgoptions' psql -X -q -v ON_ERROR_STOP=1 \
+    -h "$MIGSAFE_CLUSTER_DIR" -p "$PORT" -U postgres -d "$DB" -c 'TRUNCATE t2'
+
+# An application role cannot switch the guard off when it connects.
+out=$(PGOPTIONS='-c migsafe.mode=off' psql -X -h "$MIGSAFE_CLUSTER_DIR" -p "$PORT" -U migsafe_it_app -d "$DB" \
+    -c 'SHOW migsafe.mode' 2>&1)
+if grep -q 'permission denied to set parameter "migsafe.mode"' <<<"$out"; then
+    pass "PGOPTIONS cannot switch the guard off for an application role"
+else
+    fail "PGOPTIONS cannot switch the guard off for an application role" "$out"
+fi
+expect_blocked "the application role is guarded" \
+    psql -X -q -v ON_ERROR_STOP=1 -h "$MIGSAFE_CLUSTER_DIR" -p "$PORT" -U migsafe_it_app -d "$DB" -c 'TRUNCATE t1'
+
+# A window opened by a DBA reaches a session that was already running, and
+# its closing does too.
+sql -c "SELECT pg_sleep(1.5)" -c "TRUNCATE t2" -c "SELECT pg_sleep(2)" -c "TRUNCATE t2" \
+    -v VERBOSITY=verbose >"$WORK/running.out" 2>&1 &
+running=$!
+sleep 0.5
+window=$(setup_sql -c "SELECT migsafe_open_window('1 minute', 'integration: running session')")
+sleep 2
+setup_sql -c "SELECT migsafe_close_window($window)" >/dev/null
+wait $running
+if grep -q 'MS001' "$WORK/running.out" && [ "$(setup_sql -c "SELECT count(*) FROM migsafe.audit_log WHERE $window = ANY (window_ids)")" = 1 ]; then
+    pass "a running session sees a window open, then close"
+else
+    fail "a running session sees a window open, then close" "$(cat "$WORK/running.out")"
+fi
+
+# A revocation reaches a session that is using the approval.
+setup_sql -c "SELECT migsafe_approve('it_revoked', 'integration', '1 hour', ARRAY['t2'])" >/dev/null
+PGOPTIONS='-c migsafe.approved_migration=it_revoked' sql -v VERBOSITY=verbose \
+    -c "TRUNCATE t2" -c "SELECT pg_sleep(2)" -c "TRUNCATE t2" >"$WORK/revoked.out" 2>&1 &
+running=$!
+sleep 1
+setup_sql -c "SELECT migsafe_revoke('it_revoked')" >/dev/null
+wait $running
+if grep -q 'MS001.*truncate on t2' "$WORK/revoked.out" && grep -q 'approval "it_revoked" was revoked' "$WORK/revoked.out" &&
+    [ "$(setup_sql -c "SELECT count(*) FROM migsafe.audit_log WHERE approval = 'it_revoked'")" = 1 ]; then
+    pass "a revocation stops the session that uses the approval"
+else
+    fail "a revocation stops the session that uses the approval" "$(cat "$WORK/revoked.out")"
+fi
+
+# Blocked attempts are in the server log with the session's fields.
+PGAPPNAME=it-logcheck sql -c 'DELETE FROM t1' >/dev/null 2>&1
+log=$(grep -A1 'LOG:  migsafe blocked delete-without-where on public.t1' "$MIGSAFE_CLUSTER_DIR/server.log" | tail -2)
+if grep -q 'application=it-logcheck' <<<"$log" && grep -q 'statement=DELETE FROM t1' <<<"$log"; then
+    pass "a blocked attempt is written to the server log"
+else
+    fail "a blocked attempt is written to the server log" "$log"
+fi
+
+# Where no audit row can be written (here: a database without the
+# extension, in warn mode), the audit goes to the server log.
+PGOPTIONS="-c migsafe.mode=off" psql -X -q -h "$MIGSAFE_CLUSTER_DIR" -p "$PORT" -U postgres -d postgres \
+    -c "DROP DATABASE IF EXISTS migsafe_integration_bare" -c "CREATE DATABASE migsafe_integration_bare" >/dev/null 2>&1
+PGOPTIONS="-c migsafe.mode=warn" psql -X -q -h "$MIGSAFE_CLUSTER_DIR" -p "$PORT" -U postgres \
+    -d migsafe_integration_bare -c "CREATE TABLE gone (id int)" -c "DROP TABLE gone" >/dev/null 2>&1
+if grep -A1 'migsafe audit: drop-table ran (warned)' "$MIGSAFE_CLUSTER_DIR/server.log" | grep -q 'no audit row: no state tables'; then
+    pass "the audit falls back to the server log where no row can be written"
+else
+    fail "the audit falls back to the server log where no row can be written"
+fi
+expect_blocked "a database without the extension refuses in enforce mode" \
+    psql -X -q -v ON_ERROR_STOP=1 -h "$MIGSAFE_CLUSTER_DIR" -p "$PORT" -U postgres -d migsafe_integration_bare \
+    -c "CREATE TABLE gone2 (id int)" -c "DROP TABLE gone2"
+PGOPTIONS="-c migsafe.mode=off" psql -X -q -h "$MIGSAFE_CLUSTER_DIR" -p "$PORT" -U postgres -d postgres \
+    -c "DROP DATABASE migsafe_integration_bare" >/dev/null

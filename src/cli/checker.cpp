@@ -101,6 +101,10 @@ Findings check_sql(const std::string &sql, const CheckOptions &options) {
     });
 }
 
+Findings check_sql(const std::string &sql, const Context &context) {
+    return in_parser_memory([&] { return classify(parse_script(sql.c_str(), library_raw_parse), context); });
+}
+
 FileResult check_input(const std::string &path, const CheckOptions &options) {
     FileResult result;
     result.path = path;

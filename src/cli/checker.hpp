@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+namespace migsafe {
+class Context;  // classifier.hpp; not included here, to keep server headers out of the CLI's output code
+}
+
 namespace migsafe::cli {
 
 struct FileResult {
@@ -29,6 +33,10 @@ std::vector<std::string> collect_inputs(const std::vector<std::string> &paths);
 // Classifies a script as `migsafe check` does. Throws ParseError for invalid
 // SQL and std::invalid_argument for a bad protected name.
 Findings check_sql(const std::string &sql, const CheckOptions &options);
+
+// Classifies a script with the given context (the unit tests pass contexts
+// that stand in for the database's).
+Findings check_sql(const std::string &sql, const Context &context);
 
 // Checks one input. Never throws for bad SQL or unreadable files: those come
 // back in FileResult::error.

@@ -41,6 +41,12 @@ public:
     virtual bool relation_created_in_transaction(const RelName &) const { return false; }
     virtual bool column_added_in_transaction(const RelName &, const std::string &) const { return false; }
 
+    // True when the guard knows the object does not exist as the statement is
+    // about to run, so that DROP ... IF EXISTS of it drops nothing. Only the
+    // guard answers: migsafe_check() and the CLI judge the text, whatever
+    // exists (kind: OBJECT_TABLE, OBJECT_INDEX, OBJECT_SCHEMA, ...).
+    virtual bool object_absent(ObjectType, const RelName &) const { return false; }
+
     // Analysed statements (the server's post_parse_analyze hook) name tables
     // by OID: their qualified name, or nullopt when the front door has no
     // catalog (the CLI never sees analysed statements).

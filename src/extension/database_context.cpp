@@ -6,6 +6,9 @@
 
 extern "C" {
 #include "catalog/namespace.h"
+#include "commands/dbcommands.h"
+#include "commands/extension.h"
+#include "parser/parse_type.h"
 #include "nodes/makefuncs.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -84,6 +87,34 @@ std::optional<RelName> DatabaseContext::relation_name(unsigned int relid) const 
     });
     if (name == nullptr) return std::nullopt;
     return RelName{schema != nullptr ? schema : "", name};
+}
+
+bool DatabaseContext::object_absent(ObjectType kind, const RelName &name) const {
+    if (!about_to_run_) return false;
+    const char *schema = name.schema.empty() ? nullptr : name.schema.c_str();
+    const char *object = name.name.c_str();
+    switch (kind) {
+        case OBJECT_TABLE:
+        case OBJECT_MATVIEW:
+        case OBJECT_INDEX:
+        case OBJECT_FOREIGN_TABLE:
+            return !OidIsValid(resolve_relation(name));
+        case OBJECT_SCHEMA:
+            return pg_call([&] { return !OidIsValid(get_namespace_oid(object, true)); });
+        case OBJECT_DATABASE:
+            return pg_call([&] { return !OidIsValid(get_database_oid(object, true)); });
+        case OBJECT_EXTENSION:
+            return pg_call([&] { return !OidIsValid(get_extension_oid(object, true)); });
+        case OBJECT_TYPE:
+        case OBJECT_DOMAIN:
+            return pg_call([&] {
+                List *names = schema != nullptr ? list_make2(makeString(pstrdup(schema)), makeString(pstrdup(object)))
+                                                : list_make1(makeString(pstrdup(object)));
+                return !OidIsValid(LookupTypeNameOid(nullptr, makeTypeNameFromNameList(names), true));
+            });
+        default:
+            return false;
+    }
 }
 
 }  // namespace migsafe

@@ -15,18 +15,24 @@ namespace migsafe {
 class DatabaseContext final : public Context {
 public:
     // names: further protected names (migsafe_check()'s argument), or nullptr.
-    explicit DatabaseContext(const Context *names = nullptr) : names_(names) {}
+    // about_to_run: the guard judges a statement that runs next, rather than
+    // migsafe_check() text that may never run; only then does "it does not
+    // exist" refine a verdict.
+    explicit DatabaseContext(const Context *names = nullptr, bool about_to_run = false)
+        : names_(names), about_to_run_(about_to_run) {}
 
     std::optional<RelName> protected_match(const RelName &table) const override;
     std::vector<RelName> protected_in_schema(const std::string &schema) const override;
     bool relation_created_in_transaction(const RelName &relation) const override;
     bool column_added_in_transaction(const RelName &table, const std::string &column) const override;
     std::optional<RelName> relation_name(unsigned int relid) const override;
+    bool object_absent(ObjectType kind, const RelName &name) const override;
 
 private:
     const std::vector<unsigned int> &protected_oids() const;
 
     const Context *names_;
+    bool about_to_run_;
     mutable std::optional<std::vector<unsigned int>> protected_;  // read on first use
 };
 

@@ -23,14 +23,19 @@ RelName dropped_name(const Node *object) {
     return {};
 }
 
-// Calls visit(drop, name) for each object of a DROP of one of these types.
+// Calls visit(drop, name) for each object of a DROP of one of these types,
+// except those that DROP ... IF EXISTS will not find (the guard knows).
 template <typename Visit>
 void for_each_dropped(RuleInput &in, std::initializer_list<ObjectType> types, Visit visit) {
     if (!IsA(in.stmt, DropStmt)) return;
     const auto *drop = castNode(DropStmt, in.stmt);
     if (std::find(types.begin(), types.end(), drop->removeType) == types.end()) return;
     ListCell *cell;
-    foreach (cell, drop->objects) visit(drop, dropped_name(static_cast<Node *>(lfirst(cell))));
+    foreach (cell, drop->objects) {
+        RelName name = dropped_name(static_cast<Node *>(lfirst(cell)));
+        if (drop->missing_ok && in.context.object_absent(drop->removeType, name)) continue;
+        visit(drop, name);
+    }
 }
 
 }  // namespace
@@ -48,6 +53,7 @@ void check_drop_table(RuleInput &in) {
 void check_drop_database(RuleInput &in) {
     if (!IsA(in.stmt, DropdbStmt)) return;
     const auto *drop = castNode(DropdbStmt, in.stmt);
+    if (drop->missing_ok && in.context.object_absent(OBJECT_DATABASE, {"", drop->dbname})) return;
     std::string name = quote_ident(drop->dbname);
     in.report(kStatementStart, name, "DROP DATABASE removes database " + name + " and everything in it");
 }

@@ -232,57 +232,57 @@ void log_blocked(const std::string &message, const std::vector<const Finding *> 
     });
 }
 
-}  // namespace
-
-void judge(const Script &script, std::string_view statement) {
-    DatabaseContext context(nullptr, true);
-    Findings findings = classify(script, context);
-    if (findings.empty()) return;
-
+// The findings that need an approval: dangerous ones, and review ones under
+// review_action = block. Review findings under review_action = warn are
+// reported here.
+std::vector<const Finding *> blocking_findings(const Findings &findings) {
     std::vector<const Finding *> blocking;
     for (const Finding &finding : findings) {
         bool dangerous = finding.severity == Severity::dangerous;
         if (dangerous || settings::review_action == settings::review_block) blocking.push_back(&finding);
         else if (settings::review_action == settings::review_warn) warn_review(finding);
     }
-    if (blocking.empty()) return;
+    return blocking;
+}
 
-    // Each finding must be covered by the session's approval or an open window.
-    Permission permission = session_permission();
+struct Coverage {
     std::vector<const Finding *> uncovered;
     bool approval_used = false;
-    for (const Finding *finding : blocking) {
-        if (permission.approval && covers(*permission.approval, *finding)) approval_used = true;
-        else uncovered.push_back(finding);
-    }
     std::vector<long long> windows_used;
-    if (!uncovered.empty() && permission.state_installed) {
-        permission.windows = state::open_windows();
-        auto covered_by_window = [&](const Finding *finding) {
-            for (const state::Window &window : permission.windows)
-                if (covers(window.scope, *finding)) {
-                    if (std::find(windows_used.begin(), windows_used.end(), window.id) == windows_used.end())
-                        windows_used.push_back(window.id);
-                    return true;
-                }
-            return false;
-        };
-        uncovered.erase(std::remove_if(uncovered.begin(), uncovered.end(), covered_by_window), uncovered.end());
-    }
+};
 
-    state::AuditEntry entry = audit_entry(blocking, statement);
-    entry.approval = approval_used ? permission.approval_name : "";
-    entry.windows = windows_used;
-    if (uncovered.empty()) {
-        entry.outcome = approval_used ? "approved" : "window";
-        return state::audit(entry);
+// Each finding must be covered by the session's approval or an open window.
+Coverage coverage(Permission &permission, const std::vector<const Finding *> &blocking) {
+    Coverage result;
+    for (const Finding *finding : blocking) {
+        if (permission.approval && covers(*permission.approval, *finding)) result.approval_used = true;
+        else result.uncovered.push_back(finding);
     }
+    if (result.uncovered.empty() || !permission.state_installed) return result;
+    permission.windows = state::open_windows();
+    auto covered_by_window = [&](const Finding *finding) {
+        for (const state::Window &window : permission.windows) {
+            if (!covers(window.scope, *finding)) continue;
+            if (std::find(result.windows_used.begin(), result.windows_used.end(), window.id) == result.windows_used.end())
+                result.windows_used.push_back(window.id);
+            return true;
+        }
+        return false;
+    };
+    auto &uncovered = result.uncovered;
+    uncovered.erase(std::remove_if(uncovered.begin(), uncovered.end(), covered_by_window), uncovered.end());
+    return result;
+}
 
-    std::string reason = why_not_allowed(permission, uncovered);
-    std::string text = detail(uncovered, reason, statement);
-    std::string hint = approval_hint(permission, uncovered);
+// Warn mode: a WARNING and an audit row. Enforce mode: a server-log line and
+// the refusal.
+void not_allowed(const Permission &permission, const Coverage &cover, state::AuditEntry &entry,
+                 std::string_view statement) {
+    std::string reason = why_not_allowed(permission, cover.uncovered);
+    std::string text = detail(cover.uncovered, reason, statement);
+    std::string hint = approval_hint(permission, cover.uncovered);
     if (settings::mode == settings::mode_warn) {
-        std::string message = "migsafe would block " + summary(uncovered);
+        std::string message = "migsafe would block " + summary(cover.uncovered);
         pg_call([&] {
             ereport(WARNING, (errcode(ERRCODE_MIGSAFE_BLOCKED), errmsg_internal("%s", message.c_str()),
                               errdetail_internal("%s", text.c_str()), errhint("%s", hint.c_str())));
@@ -291,9 +291,28 @@ void judge(const Script &script, std::string_view statement) {
         entry.approval = permission.approval_name;
         return state::audit(entry);
     }
-    std::string message = "migsafe blocked " + summary(uncovered);
-    log_blocked(message, uncovered, reason, permission.approval_name, statement);
+    std::string message = "migsafe blocked " + summary(cover.uncovered);
+    log_blocked(message, cover.uncovered, reason, permission.approval_name, statement);
     throw Blocked{palloc_copy(message), palloc_copy(text), palloc_copy(hint)};
+}
+
+}  // namespace
+
+void judge(const Script &script, std::string_view statement) {
+    DatabaseContext context(nullptr, true);
+    Findings findings = classify(script, context);
+    if (findings.empty()) return;
+    std::vector<const Finding *> blocking = blocking_findings(findings);
+    if (blocking.empty()) return;
+
+    Permission permission = session_permission();
+    Coverage cover = coverage(permission, blocking);
+    state::AuditEntry entry = audit_entry(blocking, statement);
+    entry.approval = cover.approval_used ? permission.approval_name : "";
+    entry.windows = cover.windows_used;
+    if (!cover.uncovered.empty()) return not_allowed(permission, cover, entry, statement);
+    entry.outcome = cover.approval_used ? "approved" : "window";
+    state::audit(entry);
 }
 
 }  // namespace migsafe::guard

@@ -13,6 +13,7 @@
 #include "transaction_objects.hpp"
 
 extern "C" {
+#include "access/xlog.h"
 #include "commands/extension.h"
 #include "miscadmin.h"
 #include "parser/analyze.h"
@@ -29,14 +30,27 @@ bool installed = false;
 
 // The utility statement ProcessUtility is running now (innermost), so that
 // the analysis PostgreSQL makes of a query inside it (PREPARE, COPY) is not
-// judged a second time, and nothing is judged while CREATE FUNCTION only
-// validates a body.
+// judged a second time, and the analysis CREATE FUNCTION makes of a SQL body
+// to validate it (which runs nothing) is not judged as if it ran.
 struct RunningUtility {
-    const char *source;   // its query string
-    int location;         // its stmt_location
-    bool defines_function;
+    const char *source;         // its query string
+    int location;               // its stmt_location
+    const char *function_body;  // CREATE FUNCTION ... AS '<body>', or nullptr
 };
-RunningUtility running = {nullptr, -1, false};
+RunningUtility running = {nullptr, -1, nullptr};
+
+// The body of a CREATE FUNCTION given as a string (AS '...'), or nullptr.
+const char *function_body(const Node *stmt) {
+    if (!IsA(stmt, CreateFunctionStmt)) return nullptr;
+    ListCell *cell;
+    foreach (cell, castNode(CreateFunctionStmt, stmt)->options) {
+        const auto *option = lfirst_node(DefElem, cell);
+        if (strcmp(option->defname, "as") != 0 || option->arg == nullptr || !IsA(option->arg, List)) continue;
+        const List *as = castNode(List, option->arg);
+        if (list_length(as) >= 1 && IsA(linitial(as), String)) return strVal(linitial(as));
+    }
+    return nullptr;
+}
 
 bool running_own_script() {
     bool own = false;
@@ -47,8 +61,10 @@ bool running_own_script() {
     return own;
 }
 
+// Silent where nothing can change (a hot standby refuses every write itself)
+// and during pg_upgrade, whose restore drops what the old cluster dropped.
 bool guard_enabled() {
-    if (settings::mode == settings::mode_off || IsBinaryUpgrade) return false;
+    if (settings::mode == settings::mode_off || IsBinaryUpgrade || RecoveryInProgress()) return false;
     return !creating_extension || !running_own_script();
 }
 
@@ -88,7 +104,11 @@ bool may_change_rows(const Query *query) {
 }
 
 bool judged_with_running_utility(const ParseState *pstate, const Query *query) {
-    if (running.defines_function) return true;
+    // The validator analyses a copy of the body: compare the text. Anything
+    // else analysed meanwhile (an event trigger's statements) is judged.
+    if (running.function_body != nullptr && pstate->p_sourcetext != nullptr &&
+        strcmp(running.function_body, pstate->p_sourcetext) == 0)
+        return true;
     return running.source == pstate->p_sourcetext && running.location == query->stmt_location;
 }
 
@@ -103,7 +123,7 @@ void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_onl
     if (enabled && IsA(stmt, AlterTableStmt)) added = transaction_objects::columns_to_add(castNode(AlterTableStmt, stmt));
 
     RunningUtility saved = running;
-    running = {query_string, pstmt->stmt_location, IsA(stmt, CreateFunctionStmt)};
+    running = {query_string, pstmt->stmt_location, function_body(stmt)};
     PG_TRY();
     {
         if (previous_process_utility != nullptr)

@@ -69,6 +69,12 @@ CREATE FUNCTION drop_trigger() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGI
 CREATE EVENT TRIGGER drop_on_ddl ON ddl_command_end WHEN TAG IN ('CREATE SEQUENCE') EXECUTE FUNCTION drop_trigger();
 CREATE SEQUENCE some_sequence;
 DROP EVENT TRIGGER drop_on_ddl;
+-- validating a SQL function body runs nothing, but an event trigger that
+-- fires meanwhile does run its statements
+CREATE FUNCTION wipe_on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN DELETE FROM accounts; END $$;
+CREATE EVENT TRIGGER wipe_on_create ON ddl_command_end WHEN TAG IN ('CREATE FUNCTION') EXECUTE FUNCTION wipe_on_ddl();
+CREATE FUNCTION harmless() RETURNS int LANGUAGE sql AS 'SELECT 1';
+DROP EVENT TRIGGER wipe_on_create;
 DROP TRIGGER wipe_after_insert ON events;
 
 -- a multi-statement query: each statement is judged; the first refusal
@@ -82,6 +88,6 @@ SELECT attname FROM pg_attribute WHERE attrelid = 'accounts'::regclass AND attnu
 SET migsafe.mode = off;
 DROP TABLE accounts, events CASCADE;
 DROP SEQUENCE IF EXISTS some_sequence;
-DROP FUNCTION wipe_static, wipe_dynamic, drop_it, truncate_it, prune, wipe_sql, drop_sql, wipe_trigger, drop_trigger;
+DROP FUNCTION wipe_static, wipe_dynamic, drop_it, truncate_it, prune, wipe_sql, drop_sql, wipe_trigger, drop_trigger, wipe_on_ddl;
 DROP PROCEDURE wipe_proc, drop_proc;
 DEALLOCATE ALL;

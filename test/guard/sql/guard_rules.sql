@@ -77,17 +77,32 @@ CREATE INDEX users_name ON users (name);
 DROP INDEX users_name;
 RESET migsafe.review_action;
 
--- warn mode: the same statements run, each with a WARNING (and an audit row)
+-- warn mode: every dangerous rule runs, with a WARNING and an audit row
+SET migsafe.mode = off;
+CREATE DATABASE migsafe_warn_database;
+CREATE ROLE migsafe_owner_of_nothing;
+CREATE TABLE kept (id int);
+SELECT migsafe_protect('kept', 'warn-mode test');
 SET migsafe.mode = warn;
 ALTER TABLE users DROP CONSTRAINT name_set;
 TRUNCATE legacy.t;
 DELETE FROM scratch;
+INSERT INTO scratch VALUES (1);
+UPDATE scratch SET b = 2;
+ALTER TABLE users DROP COLUMN email;
+DROP MATERIALIZED VIEW users_view;
 DROP SCHEMA legacy CASCADE;
+DROP DATABASE migsafe_warn_database;
+DROP OWNED BY migsafe_owner_of_nothing;
+DROP EXTENSION pg_stat_statements;
+ALTER TABLE kept ADD COLUMN note text;
+DROP TABLE kept;
 SELECT rules, objects, outcome, approval FROM migsafe.audit_log ORDER BY id;
 
 -- off: nothing is judged
 SET migsafe.mode = off;
+DROP ROLE migsafe_owner_of_nothing;
 DROP TABLE scratch;
 SELECT count(*) AS audit_rows FROM migsafe.audit_log;
 DROP TABLE users CASCADE;
-TRUNCATE migsafe.audit_log;
+TRUNCATE migsafe.audit_log, migsafe.protected_tables;

@@ -2,6 +2,7 @@
 
 #include "../classifier/catalogue.hpp"
 #include "../parser/pg_call.hpp"
+#include "../parser/script_parser.hpp"
 #include "database_context.hpp"
 #include "entry_point.hpp"
 #include "settings.hpp"
@@ -296,12 +297,21 @@ void not_allowed(const Permission &permission, const Coverage &cover, state::Aud
     throw Blocked{palloc_copy(message), palloc_copy(text), palloc_copy(hint)};
 }
 
+// The statement without the white space and comments that precede it in a
+// multi-statement string.
+std::string_view without_leading_comments(std::string_view statement) {
+    if (statement.empty()) return statement;
+    int start = first_token_offset(statement.data(), 0, static_cast<int>(statement.size()));
+    return statement.substr(static_cast<std::size_t>(start));
+}
+
 }  // namespace
 
 void judge(const Script &script, std::string_view statement) {
     DatabaseContext context(nullptr, true);
     Findings findings = classify(script, context);
     if (findings.empty()) return;
+    statement = without_leading_comments(statement);
     std::vector<const Finding *> blocking = blocking_findings(findings);
     if (blocking.empty()) return;
 

@@ -20,9 +20,8 @@ bool is_comment_token(const char *text, int location) {
            (text[location] == '/' && text[location + 1] == '*');
 }
 
-// Byte offset of the first token of a statement. RawStmt.stmt_location points
-// just after the previous semicolon, before any white space and comments; the
-// lexer skips those exactly as the parser did. stmt_len 0 means "to the end".
+}  // namespace
+
 int first_token_offset(const char *text, int location, int length) {
     return pg_call([&]() -> int {
         std::size_t size = length > 0 ? static_cast<std::size_t>(length) : strlen(text + location);
@@ -42,8 +41,6 @@ int first_token_offset(const char *text, int location, int length) {
         return token == 0 ? location : location + token_location;
     });
 }
-
-}  // namespace
 
 Script parse_script(const char *text, RawParse raw_parse) {
     Script script;

@@ -32,6 +32,12 @@ using RawParse = List *(*)(const char *text);
 // context. Throws ParseError for invalid SQL.
 Script parse_script(const char *text, RawParse raw_parse);
 
+// Byte offset of the first token of a statement that starts at location
+// (RawStmt.stmt_location: just after the previous semicolon, before any white
+// space and comments) and runs for length bytes (0: to the end of text). The
+// lexer skips white space and comments exactly as the parser did.
+int first_token_offset(const char *text, int location, int length);
+
 // Parses "name" or "schema.name" with PostgreSQL's identifier rules (quotes
 // keep case, unquoted names are folded to lower case). Throws
 // std::invalid_argument for anything else.

@@ -80,6 +80,7 @@ std::string_view statement_text(const char *source, int location, int length) {
 }
 
 void judge(Node *node, const char *source, int location, int length) {
+    if (source == nullptr) source = "";  // PostgreSQL always passes one; be safe
     run_guarded([&]() -> Datum {
         Script script;
         script.text = source;

@@ -69,6 +69,33 @@ constexpr Rule kRules[] = {
       "Protected tables change only under an approval or maintenance window that names the "
       "table explicitly (migsafe_approve(..., objects => ARRAY['schema.table']))."},
      check_protected_table},
+    {{"self-protection", dangerous,
+      "a change that would switch the guard off or rewrite its record: DROP or ALTER EXTENSION "
+      "migsafe, dropping or disabling its event triggers, writing its state tables directly, "
+      "ALTER SYSTEM that unloads migsafe or weakens migsafe.mode",
+      "Only a DBA does this, on purpose: under an approval or window that names migsafe "
+      "(objects => ARRAY['migsafe']). To manage approvals, windows and protected tables, use "
+      "migsafe's functions."},
+     check_self_protection},
+    {{"cascade-drop", dangerous,
+      "a table or column dropped by a cascade that the statement did not name (in the database: "
+      "seen by the sql_drop event trigger)",
+      "Drop dependent tables and columns explicitly, each in a reviewed statement, instead of "
+      "relying on CASCADE; or approve the statement for the objects it reaches."},
+     check_in_database_only},
+    {{"large-table-rewrite", dangerous,
+      "ALTER TABLE or ALTER TYPE about to rewrite a table larger than migsafe.max_rewrite_size "
+      "(in the database: seen by the table_rewrite event trigger)",
+      "A rewrite holds an ACCESS EXCLUSIVE lock for as long as it copies the table: add a new "
+      "column, backfill it in batches and switch over instead, or run it in a maintenance "
+      "window."},
+     check_in_database_only},
+    {{"table-rewrite", review,
+      "ALTER TABLE or ALTER TYPE about to rewrite an existing table no larger than "
+      "migsafe.max_rewrite_size (in the database: seen by the table_rewrite event trigger)",
+      "Small tables rewrite quickly, but the rewrite still blocks every query on the table while "
+      "it runs; check the table's size and traffic first."},
+     check_in_database_only},
     {{"alter-column-type", review, "ALTER COLUMN ... TYPE / SET DATA TYPE on an existing column",
       "A type change may rewrite the table under an exclusive lock and can lose data (narrowing, "
       "casts). Add a new column, backfill it in batches, switch the application, then drop the "

@@ -41,6 +41,12 @@ public:
     virtual bool relation_created_in_transaction(const RelName &) const { return false; }
     virtual bool column_added_in_transaction(const RelName &, const std::string &) const { return false; }
 
+    // migsafe's own state: the tables of schema "migsafe". Offline, by that
+    // schema name; in the database, by where the name resolves.
+    virtual bool is_guard_state(const RelName &table) const { return table.schema == "migsafe"; }
+    // The same for an analysed statement's target, by OID (database only).
+    virtual bool is_guard_state_relation(unsigned int) const { return false; }
+
     // True when the guard knows the object does not exist as the statement is
     // about to run, so that DROP ... IF EXISTS of it drops nothing. Only the
     // guard answers: migsafe_check() and the CLI judge the text, whatever

@@ -40,6 +40,19 @@ const std::map<std::string, Severity> kDesignedRules{
     {"drop-index", Severity::review},
     {"drop-type", Severity::review},
     {"do-block", Severity::review},
+    // issue "Event triggers and self-protection"
+    {"self-protection", Severity::dangerous},
+    {"cascade-drop", Severity::dangerous},
+    {"large-table-rewrite", Severity::dangerous},
+    {"table-rewrite", Severity::review},
+};
+
+// Rules whose facts only the database has (its event triggers report them):
+// a statement that would trigger them there, which offline gives nothing.
+const std::map<std::string, std::string> kDatabaseOnly{
+    {"cascade-drop", "DROP TYPE mood CASCADE;"},
+    {"large-table-rewrite", "ALTER TABLE big ALTER COLUMN id TYPE bigint;"},
+    {"table-rewrite", "ALTER TABLE small ALTER COLUMN id TYPE bigint;"},
 };
 
 // A statement that triggers each rule (protected: "users").
@@ -62,6 +75,7 @@ const std::map<std::string, std::string> kExamples{
     {"drop-index", "DROP INDEX i;"},
     {"drop-type", "DROP TYPE y;"},
     {"do-block", "DO $$ BEGIN END $$;"},
+    {"self-protection", "DROP EXTENSION migsafe;"},
 };
 
 TEST(Catalogue, HasTheDesignedRules) {
@@ -141,6 +155,10 @@ class EveryRule : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(EveryRule, ExampleTriggersItWithCatalogueSeverityAndHint) {
     const std::string &id = GetParam();
+    if (auto database_only = kDatabaseOnly.find(id); database_only != kDatabaseOnly.end()) {
+        EXPECT_TRUE(of_rule(check(database_only->second), id).empty()) << database_only->second;
+        return;
+    }
     auto example = kExamples.find(id);
     ASSERT_NE(example, kExamples.end()) << "no example for " << id;
     Findings findings = of_rule(check(example->second, {"users"}), id);

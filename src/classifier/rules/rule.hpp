@@ -77,6 +77,8 @@ void check_rename_column(RuleInput &);
 void check_drop_index(RuleInput &);
 void check_drop_type(RuleInput &);
 void check_do_block(RuleInput &);
+void check_self_protection(RuleInput &);
+void check_in_database_only(RuleInput &);
 
 const Rule *rule_table_begin();
 const Rule *rule_table_end();

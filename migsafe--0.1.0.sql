@@ -183,7 +183,7 @@ CREATE FUNCTION migsafe_approve(
     valid_for interval DEFAULT '1 hour',
     objects text[] DEFAULT NULL)
 RETURNS timestamptz
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET migsafe.state_write = on
 AS $$
 DECLARE
     until timestamptz;
@@ -203,7 +203,7 @@ COMMENT ON FUNCTION migsafe_approve(text, text, interval, text[]) IS
 
 CREATE FUNCTION migsafe_revoke(migration text)
 RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET migsafe.state_write = on
 AS $$
 BEGIN
     PERFORM migsafe.check_text(migration, 'migration');
@@ -221,7 +221,7 @@ COMMENT ON FUNCTION migsafe_revoke(text) IS 'withdraws a valid approval';
 
 CREATE FUNCTION migsafe_open_window(duration interval, reason text, objects text[] DEFAULT NULL)
 RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET migsafe.state_write = on
 AS $$
 DECLARE
     window_id bigint;
@@ -240,7 +240,7 @@ COMMENT ON FUNCTION migsafe_open_window(interval, text, text[]) IS
 
 CREATE FUNCTION migsafe_close_window(id bigint DEFAULT NULL)
 RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET migsafe.state_write = on
 AS $$
 DECLARE
     closed integer;
@@ -263,7 +263,7 @@ COMMENT ON FUNCTION migsafe_close_window(bigint) IS
 
 CREATE FUNCTION migsafe_protect(rel regclass, reason text)
 RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET migsafe.state_write = on
 AS $$
 DECLARE
     kind "char";
@@ -288,7 +288,7 @@ COMMENT ON FUNCTION migsafe_protect(regclass, text) IS
 
 CREATE FUNCTION migsafe_unprotect(rel regclass)
 RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET migsafe.state_write = on
 AS $$
 BEGIN
     DELETE FROM migsafe.protected_tables p WHERE p.rel = migsafe_unprotect.rel;
@@ -303,6 +303,42 @@ COMMENT ON FUNCTION migsafe_unprotect(regclass) IS 'removes a table''s protectio
 REVOKE ALL ON FUNCTION migsafe_approve(text, text, interval, text[]), migsafe_revoke(text),
     migsafe_open_window(interval, text, text[]), migsafe_close_window(bigint),
     migsafe_protect(regclass, text), migsafe_unprotect(regclass) FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Event triggers: the layer that sees what PostgreSQL does. ENABLE ALWAYS, so
+-- that session_replication_role = replica does not silence them.
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION migsafe.on_ddl_command_start()
+RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'migsafe_on_ddl_command_start'
+LANGUAGE C;
+COMMENT ON FUNCTION migsafe.on_ddl_command_start() IS
+    'judges DDL in sessions where migsafe''s hooks did not (the library not preloaded)';
+
+CREATE FUNCTION migsafe.on_sql_drop()
+RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'migsafe_on_sql_drop'
+LANGUAGE C;
+COMMENT ON FUNCTION migsafe.on_sql_drop() IS 'judges the tables and columns a cascade dropped';
+
+CREATE FUNCTION migsafe.on_table_rewrite()
+RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'migsafe_on_table_rewrite'
+LANGUAGE C;
+COMMENT ON FUNCTION migsafe.on_table_rewrite() IS 'judges a table rewrite by the table''s size';
+
+REVOKE ALL ON FUNCTION migsafe.on_ddl_command_start(), migsafe.on_sql_drop(), migsafe.on_table_rewrite() FROM PUBLIC;
+
+CREATE EVENT TRIGGER migsafe_ddl_command_start ON ddl_command_start
+    EXECUTE FUNCTION migsafe.on_ddl_command_start();
+CREATE EVENT TRIGGER migsafe_sql_drop ON sql_drop
+    EXECUTE FUNCTION migsafe.on_sql_drop();
+CREATE EVENT TRIGGER migsafe_table_rewrite ON table_rewrite
+    EXECUTE FUNCTION migsafe.on_table_rewrite();
+ALTER EVENT TRIGGER migsafe_ddl_command_start ENABLE ALWAYS;
+ALTER EVENT TRIGGER migsafe_sql_drop ENABLE ALWAYS;
+ALTER EVENT TRIGGER migsafe_table_rewrite ENABLE ALWAYS;
 
 -- ---------------------------------------------------------------------------
 -- Status: anyone may see what guards this session and what is approved.
@@ -326,9 +362,20 @@ AS $$
     UNION ALL
     SELECT 'setting', 'migsafe.approved_migration', current_setting('migsafe.approved_migration')
     UNION ALL
+    SELECT 'setting', 'migsafe.max_rewrite_size', current_setting('migsafe.max_rewrite_size')
+    UNION ALL
     SELECT 'layer', migsafe_guard_layer(),
-           CASE WHEN migsafe_guard_layer() LIKE '%shared_preload_libraries%' THEN 'every session of this server is guarded'
-                ELSE 'WARNING: migsafe is not in shared_preload_libraries: sessions that have not loaded it are not guarded' END
+           CASE WHEN migsafe_guard_layer() LIKE '%shared_preload_libraries%' THEN 'every statement of every session is judged'
+                ELSE 'WARNING: migsafe is not in shared_preload_libraries: a session is fully guarded only once it '
+                     'has loaded the library (any migsafe function or event trigger); until then only DDL is, '
+                     'by the event triggers, and TRUNCATE, DROP DATABASE, DELETE and UPDATE are not' END
+    UNION ALL
+    (SELECT 'layer', 'event trigger ' || e.evtname,
+            CASE e.evtenabled WHEN 'A' THEN 'enabled always'
+                 WHEN 'D' THEN 'WARNING: disabled' ELSE 'WARNING: not enabled always (session_replication_role silences it)' END
+     FROM pg_event_trigger e
+     WHERE e.evtname IN ('migsafe_ddl_command_start', 'migsafe_sql_drop', 'migsafe_table_rewrite')
+     ORDER BY e.evtname)
     UNION ALL
     (SELECT 'window', w.id::text,
             format('open until %s by %s: %s; objects: %s', to_char(w.closes_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"'), w.opened_by, w.reason,

@@ -89,6 +89,13 @@ std::optional<RelName> DatabaseContext::relation_name(unsigned int relid) const 
     return RelName{schema != nullptr ? schema : "", name};
 }
 
+bool DatabaseContext::is_guard_state(const RelName &table) const {
+    Oid relid = resolve_relation(table);
+    return OidIsValid(relid) ? state::is_state_relation(relid) : Context::is_guard_state(table);
+}
+
+bool DatabaseContext::is_guard_state_relation(unsigned int relid) const { return state::is_state_relation(relid); }
+
 bool DatabaseContext::object_absent(ObjectType kind, const RelName &name) const {
     if (!about_to_run_) return false;
     const char *schema = name.schema.empty() ? nullptr : name.schema.c_str();

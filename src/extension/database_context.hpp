@@ -27,6 +27,8 @@ public:
     bool column_added_in_transaction(const RelName &table, const std::string &column) const override;
     std::optional<RelName> relation_name(unsigned int relid) const override;
     bool object_absent(ObjectType kind, const RelName &name) const override;
+    bool is_guard_state(const RelName &table) const override;
+    bool is_guard_state_relation(unsigned int relid) const override;
 
 private:
     const std::vector<unsigned int> &protected_oids() const;

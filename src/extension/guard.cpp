@@ -23,9 +23,15 @@ namespace migsafe::guard {
 
 namespace {
 
-// The one rule whose approval must name its object: a protected table
-// changes only under an approval or window that lists it.
+// The rules whose approval must name the object: a protected table changes
+// only under an approval or window that lists it; migsafe itself only under
+// one that lists "migsafe".
 constexpr const char *kProtectedRule = "protected-table";
+constexpr const char *kSelfProtectionRule = "self-protection";
+
+bool needs_naming(const Finding &finding) {
+    return finding.rule == kProtectedRule || finding.rule == kSelfProtectionRule;
+}
 
 // Messages quote at most this much of a statement (the audit keeps it all).
 constexpr int kStatementQuoteBytes = 2000;
@@ -71,11 +77,27 @@ bool entry_names(const Parts &entry, const Parts &object) {
     return entry == object || (object.size() >= 2 && entry == without_last(object));
 }
 
+// Whether an entry names the object itself, not only its table or schema:
+// the same relation by OID, or the same name.
+bool entry_names_exactly(const Parts &entry, const Parts &object) {
+    Oid entry_relation = relation_of(entry);
+    Oid object_relation = relation_of(object);
+    if (OidIsValid(entry_relation) && OidIsValid(object_relation)) return entry_relation == object_relation;
+    return !entry.empty() && entry == object;
+}
+
 bool covers(const state::Scope &scope, const Finding &finding) {
-    if (scope.everything) return finding.rule != kProtectedRule;
+    if (scope.everything) return !needs_naming(finding);
+    auto any_entry = [&](auto names) {
+        return std::any_of(scope.objects.begin(), scope.objects.end(),
+                           [&](const std::string &entry) { return names(identifiers(entry)); });
+    };
+    if (finding.rule == kSelfProtectionRule)  // the entry "migsafe", whatever tables resolve to
+        return any_entry([](const Parts &entry) { return entry == Parts{"migsafe"}; });
     Parts object = identifiers(finding.object);
-    return std::any_of(scope.objects.begin(), scope.objects.end(),
-                       [&](const std::string &entry) { return entry_names(identifiers(entry), object); });
+    if (finding.rule == kProtectedRule)  // the table itself, not its schema
+        return any_entry([&](const Parts &entry) { return entry_names_exactly(entry, object); });
+    return any_entry([&](const Parts &entry) { return entry_names(entry, object); });
 }
 
 // ---- what allows a statement -----------------------------------------------
@@ -149,16 +171,16 @@ std::string quoted_statement(std::string_view statement) {
 
 std::string why_not_allowed(const Permission &permission, const std::vector<const Finding *> &uncovered) {
     if (!permission.problem.empty()) return permission.problem;
-    bool needs_naming = std::any_of(uncovered.begin(), uncovered.end(),
-                                    [](const Finding *f) { return f->rule == kProtectedRule; });
+    bool naming_needed = std::any_of(uncovered.begin(), uncovered.end(),
+                                     [](const Finding *f) { return needs_naming(*f); });
     if (permission.approval)
         return "approval \"" + permission.approval_name + "\" does not cover it" +
-               (needs_naming ? " (a protected table needs an approval or window that names it)" : "");
+               (naming_needed ? " (a protected table, or migsafe itself, needs an approval or window that names it)" : "");
     if (!permission.state_installed)
         return "migsafe is not installed in database \"" + database_name() +
                "\", so no approval or maintenance window can be checked";
     return std::string("migsafe.approved_migration is not set and no open maintenance window covers it") +
-           (needs_naming ? " (a protected table needs an approval or window that names it)" : "");
+           (naming_needed ? " (a protected table, or migsafe itself, needs an approval or window that names it)" : "");
 }
 
 std::string detail(const std::vector<const Finding *> &findings, const std::string &reason,
@@ -310,10 +332,13 @@ std::string_view without_leading_comments(std::string_view statement) {
 void judge(const Script &script, std::string_view statement) {
     DatabaseContext context(nullptr, true);
     Findings findings = classify(script, context);
-    if (findings.empty()) return;
-    statement = without_leading_comments(statement);
+    if (!findings.empty()) judge_findings(findings, statement);
+}
+
+void judge_findings(const Findings &findings, std::string_view statement) {
     std::vector<const Finding *> blocking = blocking_findings(findings);
     if (blocking.empty()) return;
+    statement = without_leading_comments(statement);
 
     Permission permission = session_permission();
     Coverage cover = coverage(permission, blocking);
@@ -322,7 +347,21 @@ void judge(const Script &script, std::string_view statement) {
     entry.windows = cover.windows_used;
     if (!cover.uncovered.empty()) return not_allowed(permission, cover, entry, statement);
     entry.outcome = cover.approval_used ? "approved" : "window";
-    state::audit(entry);
+    bool changes_migsafe = std::any_of(blocking.begin(), blocking.end(),
+                                       [](const Finding *f) { return f->rule == kSelfProtectionRule; });
+    state::audit(entry, changes_migsafe);
+}
+
+Finding database_finding(const char *rule, const std::string &object, const std::string &message) {
+    const RuleInfo *info = find_rule(rule);
+    Finding finding;
+    finding.statement = 1;
+    finding.rule = rule;
+    finding.severity = info != nullptr ? info->severity : Severity::dangerous;
+    finding.object = object;
+    finding.message = message;
+    finding.hint = info != nullptr ? info->hint : "";
+    return finding;
 }
 
 }  // namespace migsafe::guard

@@ -15,4 +15,11 @@ namespace migsafe::guard {
 // Blocked when the statement must not run.
 void judge(const Script &script, std::string_view statement);
 
+// Judges findings made in the database by the event triggers (what a
+// cascade dropped, a table rewrite) for the statement now running.
+void judge_findings(const Findings &findings, std::string_view statement);
+
+// A finding of a database-only rule, with the catalogue's severity and hint.
+Finding database_finding(const char *rule, const std::string &object, const std::string &message);
+
 }  // namespace migsafe::guard

@@ -61,14 +61,6 @@ bool running_own_script() {
     return own;
 }
 
-// Silent where nothing can change (a hot standby refuses every write itself)
-// and during pg_upgrade, whose restore drops what the old cluster dropped.
-bool guard_enabled() {
-    if (settings::mode == settings::mode_off || IsBinaryUpgrade || RecoveryInProgress()) return false;
-    return !creating_extension || !running_own_script();
-}
-
-
 // A statement's own text inside its source: [location, location + length),
 // where a length of 0 means "to the end".
 std::string_view statement_text(const char *source, int location, int length) {
@@ -77,6 +69,17 @@ std::string_view statement_text(const char *source, int location, int length) {
     text.remove_prefix(location);
     if (length > 0 && static_cast<std::size_t>(length) < text.size()) text = text.substr(0, length);
     return text;
+}
+
+}  // namespace
+
+// Silent where nothing can change (a hot standby refuses every write itself)
+// and during pg_upgrade, whose restore drops what the old cluster dropped.
+bool guard_enabled() {
+    if (settings::mode == settings::mode_off || IsBinaryUpgrade || RecoveryInProgress()) return false;
+    // migsafe's own reads and writes of its state, and its SQL functions.
+    if (settings::state_write || state::accessing()) return false;
+    return !creating_extension || !running_own_script();
 }
 
 void judge(Node *node, const char *source, int location, int length) {
@@ -90,15 +93,30 @@ void judge(Node *node, const char *source, int location, int length) {
     });
 }
 
-// DELETE, UPDATE, MERGE, or a query with a data-modifying WITH: the only
-// analysed statements a rule can concern. Everything else returns here,
-// without a catalog look-up.
-bool may_change_rows(const Query *query) {
+namespace {
+
+bool state_insert(const Query *query) {
+    bool into_state = false;
+    run_guarded([&]() -> Datum {
+        into_state = state::is_state_relation(rt_fetch(query->resultRelation, query->rtable)->relid);
+        return (Datum)0;
+    });
+    return into_state;
+}
+
+// DELETE, UPDATE, MERGE, a query with a data-modifying WITH, or an INSERT
+// into migsafe's state: the only analysed statements a rule can concern.
+// Everything else returns here, without a catalog look-up (the state tables'
+// OIDs are cached).
+bool may_concern_a_rule(const Query *query) {
     switch (query->commandType) {
         case CMD_DELETE:
         case CMD_UPDATE:
         case CMD_MERGE:
             return true;
+        case CMD_INSERT:
+            if (query->hasModifyingCTE) return true;
+            return state_insert(query);
         default:
             return query->hasModifyingCTE;
     }
@@ -143,7 +161,7 @@ void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_onl
 
 void post_parse_analyze(ParseState *pstate, Query *query, JumbleState *jstate) {
     if (previous_post_parse_analyze != nullptr) previous_post_parse_analyze(pstate, query, jstate);
-    if (!guard_enabled() || !may_change_rows(query)) return;
+    if (!guard_enabled() || !may_concern_a_rule(query)) return;
     if (judged_with_running_utility(pstate, query)) return;
     judge(reinterpret_cast<Node *>(query), pstate->p_sourcetext, query->stmt_location, query->stmt_len);
 }
@@ -157,9 +175,12 @@ void install() {
     ProcessUtility_hook = process_utility;
     post_parse_analyze_hook = post_parse_analyze;
     transaction_objects::register_callbacks();
+    state::register_callbacks();
     installed = true;
 }
 
 bool active() { return installed; }
+
+bool judging_utility() { return running.source != nullptr; }
 
 }  // namespace migsafe::hooks

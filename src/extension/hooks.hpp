@@ -1,6 +1,11 @@
 // The guard's hooks (ProcessUtility and post_parse_analyze).
 #pragma once
 
+extern "C" {
+#include "postgres.h"
+#include "nodes/nodes.h"
+}
+
 namespace migsafe::hooks {
 
 // Installs both hooks, each chained to the one installed before it. Called
@@ -10,5 +15,18 @@ void install();
 
 // Whether the hooks are installed in this session.
 bool active();
+
+// Whether the innermost utility statement now running passed through the
+// ProcessUtility hook (and was judged there): the event triggers then leave
+// it alone.
+bool judging_utility();
+
+// Whether the guard judges statements now (mode, binary upgrade, standby,
+// migsafe's own state access).
+bool guard_enabled();
+
+// Judges one statement (a raw utility tree or an analysed Query) of a
+// source text; raises the refusal as an ERROR.
+void judge(Node *node, const char *source, int location, int length);
 
 }  // namespace migsafe::hooks

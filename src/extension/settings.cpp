@@ -1,5 +1,7 @@
 #include "settings.hpp"
 
+#include <climits>
+
 extern "C" {
 #include "postgres.h"
 #include "utils/guc.h"
@@ -30,6 +32,8 @@ int mode = mode_enforce;
 int review_action = review_warn;
 bool require_registered_approval = true;
 char *approved_migration = nullptr;
+int max_rewrite_size_kb = 100 * 1024;
+bool state_write = false;
 
 void define() {
     DefineCustomEnumVariable("migsafe.mode", "What migsafe does with a dangerous statement.",
@@ -51,6 +55,16 @@ void define() {
                                "Names an approval given with migsafe_approve(); dangerous statements it "
                                "covers are allowed while it is valid.",
                                &approved_migration, "", PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("migsafe.max_rewrite_size",
+                            "Tables larger than this are not rewritten (ALTER TABLE, ALTER TYPE) without an "
+                            "approval.",
+                            "Smaller rewrites are review findings (migsafe.review_action). -1: no limit.",
+                            &max_rewrite_size_kb, 100 * 1024, -1, INT_MAX, PGC_SUSET, GUC_UNIT_KB, nullptr, nullptr,
+                            nullptr);
+    DefineCustomBoolVariable("migsafe.state_write", "Set by migsafe's own functions while they write its state.",
+                             nullptr, &state_write, false, PGC_SUSET,
+                             GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE | GUC_NO_RESET_ALL,
+                             nullptr, nullptr, nullptr);
     MarkGUCPrefixReserved("migsafe");
 }
 

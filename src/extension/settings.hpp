@@ -14,6 +14,11 @@ extern int mode;
 extern int review_action;
 extern bool require_registered_approval;
 extern char *approved_migration;  // "" when unset
+extern int max_rewrite_size_kb;   // migsafe.max_rewrite_size; -1: no limit
+// migsafe.state_write: set (SET clause) by migsafe's own SQL functions while
+// they write the state tables; a superuser setting it by hand steps around
+// the guard as with migsafe.mode = off. Hidden from SHOW ALL.
+extern bool state_write;
 
 // Registers the settings and reserves the "migsafe." prefix, so that a typo
 // such as migsafe.mdoe is an error instead of a silent placeholder.

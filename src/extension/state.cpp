@@ -1,6 +1,7 @@
 #include "state.hpp"
 
 #include "../parser/pg_call.hpp"
+#include "entry_point.hpp"
 #include "settings.hpp"
 
 extern "C" {
@@ -16,12 +17,15 @@ extern "C" {
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/resowner.h"
 #include "utils/syscache.h"
 }
 
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
 
 namespace migsafe::state {
 
@@ -31,6 +35,20 @@ namespace {
 // The functions in this section are plain C in all but name: they call
 // PostgreSQL functions that raise, so no object with a destructor may live
 // in their frames. They run under pg_call().
+
+// Depth of migsafe's own state access (run_as_owner), for accessing().
+int access_depth = 0;
+
+// The state tables' OIDs in this database, or zeros; valid until the next
+// relcache invalidation.
+struct StateRelations {
+    bool valid;
+    Oid relids[4];
+};
+StateRelations state_relations = {false, {InvalidOid, InvalidOid, InvalidOid, InvalidOid}};
+constexpr const char *kStateTables[] = {"approvals", "windows", "protected_tables", "audit_log"};
+
+void forget_state_relations(Datum, Oid) { state_relations.valid = false; }
 
 struct StateQuery {
     const char *sql;
@@ -85,7 +103,17 @@ void run_as_owner(void *argument) {
                            saved_security | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
 
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-    int result = SPI_execute_with_args(query->sql, query->nargs, query->types, query->values, nullptr, false, 0);
+    ++access_depth;
+    int result;
+    PG_TRY();
+    {
+        result = SPI_execute_with_args(query->sql, query->nargs, query->types, query->values, nullptr, false, 0);
+    }
+    PG_FINALLY();
+    {
+        --access_depth;
+    }
+    PG_END_TRY();
     if (result < 0) elog(ERROR, "migsafe state query failed: %s", SPI_result_code_string(result));
     query->rows = SPI_tuptable != nullptr ? static_cast<int>(SPI_processed) : 0;
     query->cols = SPI_tuptable != nullptr ? SPI_tuptable->tupdesc->natts : 0;
@@ -140,9 +168,32 @@ void run_in_subtransaction(void *argument) {
 
 using Row = std::vector<std::optional<std::string>>;
 
+const char *pg_copy(const std::string &text) {
+    const char *data = text.c_str();
+    return pg_call([&] { return static_cast<const char *>(pstrdup(data)); });
+}
+
+// Fail closed: a state that cannot be read refuses the statement being
+// judged, with SQLSTATE MS001 and the way to repair. (The transaction aborts
+// right after, which releases what the failed query held.)
+[[noreturn]] void refuse_unreadable_state(const PgError &error) {
+    std::string database = pg_call([] { return get_database_name(MyDatabaseId); });
+    throw Blocked{pg_copy("migsafe cannot read its state in database \"" + database + "\""),
+                  pg_copy(std::string("The guard cannot tell whether the statement is allowed: ") + error.what() +
+                          "."),
+                  pg_copy("A table of schema migsafe is missing or damaged. As a superuser, reinstall: "
+                          "DROP EXTENSION migsafe; CREATE EXTENSION migsafe; (approvals, windows, protected "
+                          "tables and the audit are lost: copy the migsafe.* tables first if they can be read).")};
+}
+
 std::vector<Row> select(const char *sql, int nargs = 0, Oid *types = nullptr, Datum *values = nullptr) {
     StateQuery query{sql, nargs, types, values, 0, 0, nullptr};
-    pg_call([&] { run_as_owner(&query); });
+    try {
+        pg_call([&] { run_as_owner(&query); });
+    } catch (const PgError &error) {
+        if (error.data()->sqlerrcode == ERRCODE_QUERY_CANCELED) throw;  // a cancel stays a cancel
+        refuse_unreadable_state(error);
+    }
     std::vector<Row> rows(query.rows);
     for (int row = 0; row < query.rows; ++row)
         for (int col = 0; col < query.cols; ++col) {
@@ -185,6 +236,25 @@ std::string joined(const std::vector<std::string> &values) {
 }
 
 }  // namespace
+
+bool is_state_relation(unsigned int relid) {
+    if (!state_relations.valid) {
+        pg_call([] {
+            for (std::size_t i = 0; i < std::size(kStateTables); ++i)
+                state_relations.relids[i] = state_table(kStateTables[i]);
+        });
+        state_relations.valid = true;
+    }
+    return relid != InvalidOid &&
+           std::find(std::begin(state_relations.relids), std::end(state_relations.relids), relid) !=
+               std::end(state_relations.relids);
+}
+
+bool accessing() { return access_depth > 0; }
+
+void register_callbacks() { CacheRegisterRelcacheCallback(forget_state_relations, (Datum)0); }
+
+std::vector<Row> trusted_select(const char *sql) { return select(sql); }
 
 bool installed() {
     // The extension, not its tables: a damaged state (a table dropped) must
@@ -262,7 +332,7 @@ std::string session_fields() {
     });
 }
 
-void audit(const AuditEntry &entry) {
+void audit(const AuditEntry &entry, bool also_log) {
     static const char *sql =
         "INSERT INTO migsafe.audit_log (session_role, acting_role, database_name, application_name, "
         "  client_addr, backend_pid, statement, rules, objects, mode, outcome, approval, window_ids) "
@@ -283,8 +353,8 @@ void audit(const AuditEntry &entry) {
         StateQuery query{sql, 8, types, values, 0, 0, nullptr};
         GuardedWrite write{&query, nullptr};
         pg_call([&] { run_in_subtransaction(&write); });
-        if (write.error == nullptr) return;
-        fallback_reason = write.error;
+        if (write.error == nullptr && !also_log) return;
+        fallback_reason = write.error != nullptr ? write.error : "written; logged as well";
     }
     std::string fields = session_fields();
     std::string rules = joined(entry.rules), objects = joined(entry.objects);

@@ -49,6 +49,22 @@ std::vector<Window> open_windows();
 // children (which hold the same rows).
 std::vector<unsigned int> protected_relations();
 
+// Whether relid is one of the state tables. Answered from a per-session
+// cache of their OIDs (refreshed after any relcache invalidation), so the
+// hook can ask it of every INSERT.
+bool is_state_relation(unsigned int relid);
+
+// Whether migsafe itself is reading or writing its state right now (its own
+// statements are not judged).
+bool accessing();
+
+// Registers the cache's invalidation callback (_PG_init).
+void register_callbacks();
+
+// Runs a fixed query as the extension's owner with a safe search_path and
+// returns its rows as text (for the event triggers' look-ups).
+std::vector<std::vector<std::optional<std::string>>> trusted_select(const char *sql);
+
 // One dangerous statement that runs.
 struct AuditEntry {
     std::string statement;
@@ -61,8 +77,10 @@ struct AuditEntry {
 
 // Writes the audit row, or, where no row can be written (read-only
 // transaction, hot standby, no state tables, any error), the same fields to
-// the server log. Never changes the outcome of the statement.
-void audit(const AuditEntry &entry);
+// the server log. Never changes the outcome of the statement. also_log:
+// write the server-log line as well (for changes to migsafe itself, whose
+// audit table may be about to go).
+void audit(const AuditEntry &entry, bool also_log = false);
 
 // The audit fields of this session, for server-log lines:
 // "user=... role=... database=... application=... client=...".

@@ -24,6 +24,8 @@ then
     expect_blocked "without preload, session_replication_role = replica does not silence it" \
         bare_psql -c 'SET session_replication_role = replica' -c 'ALTER TABLE t DROP COLUMN id'
     expect_blocked "without preload, a cascade is judged (sql_drop)" bare_psql -c 'DROP TYPE mood CASCADE'
+    expect_blocked "without preload, a big table rewrite is judged (table_rewrite)" \
+        bare_psql -c "SET migsafe.max_rewrite_size = 0" -c 'ALTER TABLE t ALTER COLUMN id TYPE bigint'
     expect_ok "without preload, TRUNCATE in a session that has not loaded migsafe runs (documented)" \
         bare_psql -c 'TRUNCATE u'
     expect_ok "without preload, DELETE in a session that has not loaded migsafe runs (documented)" \

@@ -90,3 +90,25 @@ expect_blocked "a database without the extension refuses in enforce mode" \
     -c "CREATE TABLE gone2 (id int)" -c "DROP TABLE gone2"
 PGOPTIONS="-c migsafe.mode=off" psql -X -q -h "$MIGSAFE_CLUSTER_DIR" -p "$PORT" -U postgres -d postgres \
     -c "DROP DATABASE migsafe_integration_bare" >/dev/null
+
+# Uninstalling migsafe on purpose: under a window that names migsafe. The
+# audit table goes with the extension, so the audit is logged as well.
+PGOPTIONS="-c migsafe.mode=off" psql -X -q -h "$MIGSAFE_CLUSTER_DIR" -p "$PORT" -U postgres -d postgres \
+    -c "DROP DATABASE IF EXISTS migsafe_integration_uninstall" -c "CREATE DATABASE migsafe_integration_uninstall" >/dev/null 2>&1
+uninstall_psql() {
+    psql -X -q -v ON_ERROR_STOP=1 -h "$MIGSAFE_CLUSTER_DIR" -p "$PORT" -U postgres -d migsafe_integration_uninstall "$@"
+}
+uninstall_psql -c 'CREATE EXTENSION migsafe' >/dev/null
+expect_blocked "DROP EXTENSION migsafe under a window without objects is refused" \
+    uninstall_psql -c "SELECT migsafe_open_window('5 minutes', 'tidy up')" -c 'DROP EXTENSION migsafe'
+expect_ok "DROP EXTENSION migsafe under a window that names migsafe runs" \
+    uninstall_psql -c "SELECT migsafe_close_window()" \
+    -c "SELECT migsafe_open_window('5 minutes', 'uninstall (CHG-9)', ARRAY['migsafe'])" -c 'DROP EXTENSION migsafe'
+if grep -A1 'migsafe audit: drop-extension,self-protection ran (window)' "$MIGSAFE_CLUSTER_DIR/server.log" |
+    grep -q 'statement=DROP EXTENSION migsafe'; then
+    pass "uninstalling migsafe is logged (its audit table goes with it)"
+else
+    fail "uninstalling migsafe is logged (its audit table goes with it)"
+fi
+PGOPTIONS="-c migsafe.mode=off" psql -X -q -h "$MIGSAFE_CLUSTER_DIR" -p "$PORT" -U postgres -d postgres \
+    -c "DROP DATABASE migsafe_integration_uninstall" >/dev/null

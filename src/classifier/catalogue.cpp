@@ -77,6 +77,13 @@ constexpr Rule kRules[] = {
       "(objects => ARRAY['migsafe']). To manage approvals, windows and protected tables, use "
       "migsafe's functions."},
      check_self_protection},
+    {{"concurrently-in-transaction", review,
+      "a statement PostgreSQL refuses inside a transaction block (CREATE INDEX CONCURRENTLY, DROP INDEX "
+      "CONCURRENTLY, REINDEX CONCURRENTLY, VACUUM, ...) in a file with other statements or inside BEGIN "
+      "... COMMIT",
+      "Put the statement alone in its own migration file (Prisma runs each migration.sql as one "
+      "transaction), outside BEGIN ... COMMIT."},
+     check_concurrently_in_transaction},
     {{"cascade-drop", dangerous,
       "a table or column dropped by a cascade that the statement did not name (in the database: "
       "seen by the sql_drop event trigger)",

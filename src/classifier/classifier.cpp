@@ -54,7 +54,7 @@ Findings classify(const Script &script, const Context &context) {
     int index = 0;
     for (const Statement &statement : script.statements) {
         ++index;
-        RuleInput input(statement, index, state, context, lines, findings);
+        RuleInput input(statement, index, static_cast<int>(script.statements.size()), state, context, lines, findings);
         for (const Rule *rule = rule_table_begin(); rule != rule_table_end(); ++rule) {
             input.set_rule(&rule->info);
             rule->check(input);

@@ -268,6 +268,19 @@ void ScriptState::record_drop(const DropStmt *stmt) {
 // forget them all (fail closed). Renames stay known, so protection still
 // follows a renamed table.
 void ScriptState::record_transaction(const TransactionStmt *stmt) {
+    switch (stmt->kind) {
+        case TRANS_STMT_BEGIN:
+        case TRANS_STMT_START:
+            in_block_ = true;
+            break;
+        case TRANS_STMT_COMMIT:
+        case TRANS_STMT_ROLLBACK:
+        case TRANS_STMT_PREPARE:
+            in_block_ = false;
+            break;
+        default:
+            break;
+    }
     if (stmt->kind != TRANS_STMT_ROLLBACK && stmt->kind != TRANS_STMT_ROLLBACK_TO &&
         stmt->kind != TRANS_STMT_ROLLBACK_PREPARED)
         return;

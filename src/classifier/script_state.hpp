@@ -25,6 +25,9 @@ public:
     bool index_created(const RelName &index) const;
     bool type_created(const RelName &type) const;
 
+    // Inside an explicit BEGIN ... COMMIT of the script.
+    bool in_transaction_block() const { return in_block_; }
+
     // The name a table had before the script renamed or moved it (itself if
     // it was not renamed): protection follows a table through renames.
     RelName original_name(const RelName &table) const;
@@ -52,6 +55,7 @@ private:
     std::vector<RelName> indexes_;
     std::vector<RelName> types_;
     std::vector<std::pair<RelName, RelName>> renames_;  // (old, new), in order
+    bool in_block_ = false;
 };
 
 }  // namespace migsafe

@@ -42,6 +42,7 @@ const std::map<std::string, Severity> kDesignedRules{
     {"do-block", Severity::review},
     // issue "Event triggers and self-protection"
     {"self-protection", Severity::dangerous},
+    {"concurrently-in-transaction", Severity::review},
     {"cascade-drop", Severity::dangerous},
     {"large-table-rewrite", Severity::dangerous},
     {"table-rewrite", Severity::review},
@@ -76,6 +77,7 @@ const std::map<std::string, std::string> kExamples{
     {"drop-type", "DROP TYPE y;"},
     {"do-block", "DO $$ BEGIN END $$;"},
     {"self-protection", "DROP EXTENSION migsafe;"},
+    {"concurrently-in-transaction", "CREATE TABLE t (a int); CREATE INDEX CONCURRENTLY ON u (a);"},
 };
 
 TEST(Catalogue, HasTheDesignedRules) {

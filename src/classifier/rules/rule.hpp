@@ -17,12 +17,13 @@ constexpr int kStatementStart = -1;
 
 class RuleInput {
 public:
-    RuleInput(const Statement &statement, int index, const ScriptState &script,
+    RuleInput(const Statement &statement, int index, int statement_count, const ScriptState &script,
               const Context &context, const LineIndex &lines, Findings &out)
-        : stmt(statement.node), script(script), context(context),
+        : stmt(statement.node), statement_count(statement_count), script(script), context(context),
           statement_(statement), index_(index), lines_(lines), out_(out) {}
 
     Node *const stmt;            // the statement's raw parse tree
+    const int statement_count;   // statements in the script
     const ScriptState &script;   // what earlier statements created
     const Context &context;      // what the front door knows (protected tables)
 
@@ -78,6 +79,7 @@ void check_drop_index(RuleInput &);
 void check_drop_type(RuleInput &);
 void check_do_block(RuleInput &);
 void check_self_protection(RuleInput &);
+void check_concurrently_in_transaction(RuleInput &);
 void check_in_database_only(RuleInput &);
 
 const Rule *rule_table_begin();

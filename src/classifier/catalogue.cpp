@@ -89,20 +89,20 @@ constexpr Rule kRules[] = {
       "seen by the sql_drop event trigger)",
       "Drop dependent tables and columns explicitly, each in a reviewed statement, instead of "
       "relying on CASCADE; or approve the statement for the objects it reaches."},
-     check_in_database_only},
+     check_outside_the_classifier},
     {{"large-table-rewrite", dangerous,
       "ALTER TABLE or ALTER TYPE about to rewrite a table larger than migsafe.max_rewrite_size "
       "(in the database: seen by the table_rewrite event trigger)",
       "A rewrite holds an ACCESS EXCLUSIVE lock for as long as it copies the table: add a new "
       "column, backfill it in batches and switch over instead, or run it in a maintenance "
       "window."},
-     check_in_database_only},
+     check_outside_the_classifier},
     {{"table-rewrite", review,
       "ALTER TABLE or ALTER TYPE about to rewrite an existing table no larger than "
       "migsafe.max_rewrite_size (in the database: seen by the table_rewrite event trigger)",
       "Small tables rewrite quickly, but the rewrite still blocks every query on the table while "
       "it runs; check the table's size and traffic first."},
-     check_in_database_only},
+     check_outside_the_classifier},
     {{"alter-column-type", review, "ALTER COLUMN ... TYPE / SET DATA TYPE on an existing column",
       "A type change may rewrite the table under an exclusive lock and can lose data (narrowing, "
       "casts). Add a new column, backfill it in batches, switch the application, then drop the "
@@ -128,6 +128,12 @@ constexpr Rule kRules[] = {
       "migsafe in the database checks every statement of the block as it runs; prefer plain "
       "SQL statements in migrations so that offline checks can see them."},
      check_do_block},
+    {{"unused-ignore", review,
+      "(migsafe check only) a migsafe-ignore comment that suppresses nothing: no finding of the "
+      "rules it names on the statement after it, an unknown rule, or no reason",
+      "Remove the comment, or fix it: -- migsafe-ignore: RULE[, RULE] reason, on the line(s) "
+      "right before the statement."},
+     check_outside_the_classifier},
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "../classifier/classifier.hpp"
 #include "../parser/script_parser.hpp"
+#include "ignores.hpp"
 
 extern "C" {
 #include "pg_query.h"
@@ -94,11 +95,39 @@ void validate_protected(const std::vector<std::string> &names) {
     in_parser_memory([&] { return parse_protected(names).size(); });
 }
 
+// The options' disabled rules and severity overrides.
+void apply_options(Findings &findings, const CheckOptions &options) {
+    auto disabled = [&](const Finding &f) {
+        return std::find(options.disabled.begin(), options.disabled.end(), f.rule) != options.disabled.end();
+    };
+    findings.erase(std::remove_if(findings.begin(), findings.end(), disabled), findings.end());
+    for (Finding &finding : findings)
+        if (auto override = options.severity.find(finding.rule); override != options.severity.end())
+            finding.severity = override->second;
+}
+
+bool fails(const Finding &finding, const CheckOptions &options) {
+    return finding.severity == Severity::dangerous || options.strict;
+}
+
+std::string migration_name(const std::string &path) {
+    fs::path file(path);
+    if (file.filename() != "migration.sql") return "";
+    fs::path directory = file.parent_path();
+    if (directory.parent_path().filename() != "migrations") return "";
+    return directory.filename().string();
+}
+
 Findings check_sql(const std::string &sql, const CheckOptions &options) {
-    return in_parser_memory([&] {
+    Findings findings = in_parser_memory([&] {
         ProtectedNames context(parse_protected(options.protect));
-        return classify(parse_script(sql.c_str(), library_raw_parse), context);
+        Script script = parse_script(sql.c_str(), library_raw_parse);
+        Findings found = classify(script, context);
+        if (options.ignores) apply_ignores(script, found);
+        return found;
     });
+    apply_options(findings, options);
+    return findings;
 }
 
 Findings check_sql(const std::string &sql, const Context &context) {
@@ -108,10 +137,11 @@ Findings check_sql(const std::string &sql, const Context &context) {
 FileResult check_input(const std::string &path, const CheckOptions &options) {
     FileResult result;
     result.path = path;
+    result.migration = migration_name(path);
     try {
-        std::string sql = read_input(path);
-        require_parsable_text(sql);
-        result.findings = check_sql(sql, options);
+        result.source = read_input(path);
+        require_parsable_text(result.source);
+        result.findings = check_sql(result.source, options);
     } catch (const ParseError &error) {
         result.error = error.what();
         result.error_line = error.line;

@@ -4,6 +4,7 @@
 
 #include "../classifier/finding.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,8 @@ namespace migsafe::cli {
 
 struct FileResult {
     std::string path;           // as given or found; "-" is standard input
+    std::string migration;      // prisma/migrations/<name>/migration.sql: <name>; else ""
+    std::string source;         // the file's text (for the source lines in reports)
     Findings findings;
     std::string error;          // I/O or syntax error ("" when none)
     int error_line = 0;         // position of a syntax error
@@ -22,15 +25,26 @@ struct FileResult {
 };
 
 struct CheckOptions {
-    std::vector<std::string> protect;  // protected table names, PostgreSQL syntax
+    std::vector<std::string> protect;    // protected table names, PostgreSQL syntax
+    std::vector<std::string> disabled;   // rule ids whose findings are dropped
+    std::map<std::string, Severity> severity;  // per-rule severity overrides
+    bool strict = false;                 // review findings fail too
+    bool ignores = true;                 // honour -- migsafe-ignore comments
 };
+
+// Whether a finding fails the check (exit status 1).
+bool fails(const Finding &finding, const CheckOptions &options);
+
+// "<name>" for ".../migrations/<name>/migration.sql" (Prisma's layout), else "".
+std::string migration_name(const std::string &path);
 
 // The *.sql files of the inputs: files as given, directories searched
 // recursively, each directory's files in path order; "-" for standard input.
 // Throws std::runtime_error for a path that does not exist.
 std::vector<std::string> collect_inputs(const std::vector<std::string> &paths);
 
-// Classifies a script as `migsafe check` does. Throws ParseError for invalid
+// Classifies a script as `migsafe check` does: rules, ignore comments, then
+// the options' disabled rules and severities. Throws ParseError for invalid
 // SQL and std::invalid_argument for a bad protected name.
 Findings check_sql(const std::string &sql, const CheckOptions &options);
 

@@ -1,17 +1,25 @@
 // migsafe: the offline checker.
-//   migsafe check [--format text|json] [--protect NAME[,NAME]] PATH...
+//   migsafe check [--format text|json|sarif|github] [--strict] [--protect NAME[,NAME]]
+//                 [--config FILE] [--no-ignores] [--changed-since REV] PATH...
 //   migsafe rules
-// Exit status: 0 nothing dangerous, 1 dangerous findings, 2 usage, I/O or
-// syntax error.
+//   migsafe explain RULE
+// Exit status: 0 pass, 1 findings at the failing level (dangerous; review too
+// with --strict), 2 usage, I/O or syntax error.
 #include "../classifier/catalogue.hpp"
 #include "checker.hpp"
+#include "config.hpp"
+#include "git.hpp"
 #include "report.hpp"
+#include "rule_docs.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
+
+#include <unistd.h>
 
 namespace {
 
@@ -19,33 +27,64 @@ constexpr int kExitPass = 0;
 constexpr int kExitFindings = 1;
 constexpr int kExitError = 2;
 
-int exit_status(const std::vector<migsafe::cli::FileResult> &results) {
+struct CheckFlags {
+    std::vector<std::string> paths;
+    std::string format = "text";
+    std::vector<std::string> protect;
+    std::string config;
+    std::string changed_since;
+    bool strict = false;
+    bool no_ignores = false;
+};
+
+int exit_status(const std::vector<migsafe::cli::FileResult> &results, const migsafe::cli::CheckOptions &options) {
     bool error = std::any_of(results.begin(), results.end(), [](const auto &r) { return !r.error.empty(); });
     if (error) return kExitError;
     for (const auto &result : results)
         for (const auto &finding : result.findings)
-            if (finding.severity == migsafe::Severity::dangerous) return kExitFindings;
+            if (migsafe::cli::fails(finding, options)) return kExitFindings;
     return kExitPass;
 }
 
-int run_check(const std::vector<std::string> &paths, const std::string &format,
-              const migsafe::cli::CheckOptions &options) {
+// Colour only on a terminal, and never with NO_COLOR set (no-color.org).
+bool colour_output() { return isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr; }
+
+int run_check(const CheckFlags &flags) {
+    migsafe::cli::Config config;
+    if (!flags.config.empty()) config = migsafe::cli::load_config(flags.config);
+    migsafe::cli::CheckOptions options = migsafe::cli::merge(config, flags.protect, flags.strict, !flags.no_ignores);
     migsafe::cli::validate_protected(options.protect);
+    std::vector<std::string> inputs = flags.changed_since.empty()
+                                          ? migsafe::cli::collect_inputs(flags.paths)
+                                          : migsafe::cli::changed_since(flags.changed_since, flags.paths);
     std::vector<migsafe::cli::FileResult> results;
-    for (const std::string &input : migsafe::cli::collect_inputs(paths))
-        results.push_back(migsafe::cli::check_input(input, options));
-    if (format == "json")
-        migsafe::cli::write_json(std::cout, results);
+    for (const std::string &input : inputs) results.push_back(migsafe::cli::check_input(input, options));
+    if (flags.format == "json")
+        migsafe::cli::write_json(std::cout, results, options);
+    else if (flags.format == "sarif")
+        migsafe::cli::write_sarif(std::cout, results, options);
+    else if (flags.format == "github")
+        migsafe::cli::write_github(std::cout, results, options);
     else
-        migsafe::cli::write_text(std::cout, results);
-    return exit_status(results);
+        migsafe::cli::write_text(std::cout, results, options, colour_output());
+    return exit_status(results, options);
 }
 
 void print_rules() {
     for (std::size_t i = 0; i < migsafe::rule_count(); ++i) {
         const migsafe::RuleInfo &rule = migsafe::rule_info(i);
-        fmt::print("{:<24} {:<10} {}\n", rule.id, migsafe::severity_name(rule.severity), rule.summary);
+        fmt::print("{:<28} {:<10} {}\n", rule.id, migsafe::severity_name(rule.severity), rule.summary);
     }
+}
+
+int explain(const std::string &rule) {
+    const char *doc = migsafe::cli::rule_doc(rule);
+    if (doc == nullptr) {
+        fmt::print(stderr, "migsafe: unknown rule \"{}\"; `migsafe rules` lists them\n", rule);
+        return kExitError;
+    }
+    fmt::print("{}", doc);
+    return kExitPass;
 }
 
 }  // namespace
@@ -54,24 +93,37 @@ int main(int argc, char **argv) {
     CLI::App app{"migsafe: finds unsafe statements in PostgreSQL migrations"};
     app.require_subcommand(1);
 
-    std::vector<std::string> paths;
-    std::string format = "text";
-    migsafe::cli::CheckOptions options;
+    CheckFlags flags;
     CLI::App *check = app.add_subcommand("check", "check SQL files and directories of *.sql files");
-    check->add_option("paths", paths, "files, directories (searched for *.sql) or - for standard input")->required();
-    check->add_option("--format", format, "output format")->check(CLI::IsMember({"text", "json"}));
-    check->add_option("--protect", options.protect, "protected table names (name or schema.name)")->delimiter(',');
+    check->add_option("paths", flags.paths, "files, directories (searched for *.sql) or - for standard input");
+    check->add_option("--format", flags.format, "output format")
+        ->check(CLI::IsMember({"text", "json", "sarif", "github"}));
+    check->add_flag("--strict", flags.strict, "review findings fail too (exit status 1)");
+    check->add_option("--protect", flags.protect, "protected table names (name or schema.name)")->delimiter(',');
+    check->add_option("--config", flags.config, "JSON configuration: protect, disable, severity, strict");
+    check->add_flag("--no-ignores", flags.no_ignores, "report what -- migsafe-ignore comments suppress");
+    check->add_option("--changed-since", flags.changed_since,
+                      "check only the *.sql files added or changed since this git revision (under PATHs, default .)");
 
     app.add_subcommand("rules", "list the rules");
+    std::string rule;
+    CLI::App *explain_command = app.add_subcommand("explain", "print a rule's documentation");
+    explain_command->add_option("rule", rule, "rule id (see migsafe rules)")->required();
 
     try {
         app.parse(argc, argv);
+        if (check->parsed() && flags.paths.empty() && flags.changed_since.empty())
+            throw CLI::RequiredError("paths (or --changed-since REV)");
     } catch (const CLI::ParseError &error) {
         int status = app.exit(error);
         return status == 0 ? kExitPass : kExitError;
     }
     try {
-        if (check->parsed()) return run_check(paths, format, options);
+        if (check->parsed()) {
+            if (flags.paths.empty()) flags.paths.push_back(".");
+            return run_check(flags);
+        }
+        if (explain_command->parsed()) return explain(rule);
         print_rules();
         return kExitPass;
     } catch (const std::exception &error) {

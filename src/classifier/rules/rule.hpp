@@ -80,7 +80,7 @@ void check_drop_type(RuleInput &);
 void check_do_block(RuleInput &);
 void check_self_protection(RuleInput &);
 void check_concurrently_in_transaction(RuleInput &);
-void check_in_database_only(RuleInput &);
+void check_outside_the_classifier(RuleInput &);
 
 const Rule *rule_table_begin();
 const Rule *rule_table_end();

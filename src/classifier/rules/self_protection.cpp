@@ -204,8 +204,9 @@ void check_self_protection(RuleInput &in) {
     if (!change.empty()) in.report(kStatementStart, kExtension, change);
 }
 
-// Rules whose facts only the database has (event triggers): the classifier
-// never reports them from SQL text.
-void check_in_database_only(RuleInput &) {}
+// Rules reported outside the classifier, from facts SQL text does not have:
+// the database's event triggers (cascade-drop, table rewrites) and the CLI's
+// ignore comments (unused-ignore).
+void check_outside_the_classifier(RuleInput &) {}
 
 }  // namespace migsafe

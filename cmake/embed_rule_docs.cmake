@@ -1,0 +1,16 @@
+# Writes OUTPUT, a C++ file holding every docs/rules/<rule>.md page (for
+# `migsafe explain RULE`). Run by CMakeLists.txt: cmake -DDOCS_DIR=... -DOUTPUT=... -P this
+file(GLOB docs "${DOCS_DIR}/*.md")
+list(SORT docs)
+set(out "// Generated from docs/rules/*.md by cmake/embed_rule_docs.cmake: do not edit.\n")
+string(APPEND out "#include \"cli/rule_docs.hpp\"\n\nnamespace migsafe::cli {\n\nconst RuleDoc kRuleDocs[] = {\n")
+foreach(doc IN LISTS docs)
+  get_filename_component(name "${doc}" NAME_WE)
+  if(NOT name STREQUAL "README")
+    file(READ "${doc}" text)
+    string(APPEND out "    {\"${name}\", R\"migsafe_doc(${text})migsafe_doc\"},\n")
+  endif()
+endforeach()
+string(APPEND out "};\n\nconst std::size_t kRuleDocCount = sizeof kRuleDocs / sizeof kRuleDocs[0];\n\n}  // namespace migsafe::cli\n")
+file(WRITE "${OUTPUT}.tmp" "${out}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)

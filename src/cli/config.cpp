@@ -1,0 +1,81 @@
+#include "config.hpp"
+
+#include "../classifier/catalogue.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <stdexcept>
+
+namespace migsafe::cli {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::string known_rule(const std::string &path, const std::string &id) {
+    if (find_rule(id) == nullptr) throw std::runtime_error(path + ": unknown rule \"" + id + "\" (see migsafe rules)");
+    return id;
+}
+
+std::vector<std::string> strings(const std::string &path, const json &value, const char *key) {
+    if (!value.is_array()) throw std::runtime_error(path + ": \"" + key + "\" must be an array of strings");
+    std::vector<std::string> out;
+    for (const json &item : value) {
+        if (!item.is_string()) throw std::runtime_error(path + ": \"" + key + "\" must be an array of strings");
+        out.push_back(item.get<std::string>());
+    }
+    return out;
+}
+
+void read_severities(const std::string &path, const json &value, Config &config) {
+    if (!value.is_object()) throw std::runtime_error(path + ": \"severity\" must be an object of rule: level");
+    for (const auto &[rule, level] : value.items()) {
+        known_rule(path, rule);
+        std::string name = level.is_string() ? level.get<std::string>() : "";
+        if (name == "off") config.disabled.push_back(rule);
+        else if (name == "dangerous") config.severity[rule] = Severity::dangerous;
+        else if (name == "review") config.severity[rule] = Severity::review;
+        else throw std::runtime_error(path + ": severity of \"" + rule + "\" must be dangerous, review or off");
+    }
+}
+
+}  // namespace
+
+Config load_config(const std::string &path) {
+    std::ifstream file(path);
+    if (!file) throw std::runtime_error(path + ": cannot read the configuration file");
+    json document = json::parse(file, nullptr, false);
+    if (document.is_discarded()) throw std::runtime_error(path + ": not valid JSON");
+    if (!document.is_object()) throw std::runtime_error(path + ": must be a JSON object");
+    Config config;
+    for (const auto &[key, value] : document.items()) {
+        if (key == "protect") {
+            config.protect = strings(path, value, "protect");
+        } else if (key == "disable") {
+            for (const std::string &rule : strings(path, value, "disable"))
+                config.disabled.push_back(known_rule(path, rule));
+        } else if (key == "severity") {
+            read_severities(path, value, config);
+        } else if (key == "strict") {
+            if (!value.is_boolean()) throw std::runtime_error(path + ": \"strict\" must be true or false");
+            config.strict = value.get<bool>();
+        } else {
+            throw std::runtime_error(path + ": unknown key \"" + key + "\" (protect, disable, severity, strict)");
+        }
+    }
+    return config;
+}
+
+CheckOptions merge(const Config &config, const std::vector<std::string> &protect_flag, bool strict_flag,
+                   bool ignores) {
+    CheckOptions options;
+    options.protect = !protect_flag.empty() ? protect_flag : config.protect.value_or(std::vector<std::string>{});
+    options.disabled = config.disabled;
+    options.severity = config.severity;
+    options.strict = strict_flag || config.strict.value_or(false);
+    options.ignores = ignores;
+    return options;
+}
+
+}  // namespace migsafe::cli

@@ -99,7 +99,11 @@ int main(int argc, char **argv) {
     check->add_option("--format", flags.format, "output format")
         ->check(CLI::IsMember({"text", "json", "sarif", "github"}));
     check->add_flag("--strict", flags.strict, "review findings fail too (exit status 1)");
-    check->add_option("--protect", flags.protect, "protected table names (name or schema.name)")->delimiter(',');
+    // One value per --protect (repeat it, or separate names with commas), so
+    // that the paths after it stay paths.
+    check->add_option("--protect", flags.protect, "protected table names (name or schema.name)")
+        ->delimiter(',')
+        ->allow_extra_args(false);
     check->add_option("--config", flags.config, "JSON configuration: protect, disable, severity, strict");
     check->add_flag("--no-ignores", flags.no_ignores, "report what -- migsafe-ignore comments suppress");
     check->add_option("--changed-since", flags.changed_since,

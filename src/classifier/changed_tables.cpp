@@ -1,7 +1,6 @@
 #include "changed_tables.hpp"
 
 #include "options.hpp"
-#include "rules/rule.hpp"
 
 namespace migsafe {
 
@@ -80,7 +79,7 @@ void add_drop(Changes &out, const DropStmt *drop) {
     foreach (cell, drop->objects) {
         const List *parts = lfirst_node(List, cell);
         RelName table = names_tables ? rel_name(parts) : owning_table(parts);
-        out.push_back({table, kStatementStart, names_tables ? "drops" : "drops a trigger, rule or policy of"});
+        out.push_back({table, -1, names_tables ? "drops" : "drops a trigger, rule or policy of"});
     }
 }
 

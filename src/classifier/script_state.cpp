@@ -6,24 +6,13 @@ namespace migsafe {
 
 namespace {
 
-bool contains(const std::vector<RelName> &names, const RelName &wanted) {
-    return std::any_of(names.begin(), names.end(),
-                       [&](const RelName &name) { return same_object(name, wanted); });
-}
-
-void forget(std::vector<RelName> &names, const RelName &gone) {
-    names.erase(std::remove_if(names.begin(), names.end(),
-                               [&](const RelName &name) { return same_object(name, gone); }),
-                names.end());
-}
-
 // Remembers a new name, or forgets it when the statement may have found the
 // object already there (IF NOT EXISTS).
-void created(std::vector<RelName> &names, const RelName &name, bool if_not_exists) {
+void created(NameSet &names, const RelName &name, bool if_not_exists) {
     if (if_not_exists)
-        forget(names, name);
+        names.forget(name);
     else
-        names.push_back(name);
+        names.add(name);
 }
 
 // The schema a new object lands in when the statement names none: the one of
@@ -50,22 +39,39 @@ std::string created_schema_name(const CreateSchemaStmt *create) {
 
 }  // namespace
 
-bool ScriptState::table_created(const RelName &table) const { return contains(tables_, table); }
+bool NameSet::contains(const RelName &name) const {
+    auto [first, last] = by_name_.equal_range(name.name);
+    return std::any_of(first, last, [&](const auto &entry) { return same_object(entry.second, name); });
+}
+
+void NameSet::forget(const RelName &name) {
+    auto [first, last] = by_name_.equal_range(name.name);
+    for (auto entry = first; entry != last;)
+        entry = same_object(entry->second, name) ? by_name_.erase(entry) : std::next(entry);
+}
+
+bool ColumnSet::contains(const RelName &table, const std::string &column) const {
+    auto [first, last] = by_name_.equal_range(key(table, column));
+    return std::any_of(first, last, [&](const auto &entry) { return same_object(entry.second, table); });
+}
+
+void ColumnSet::forget(const RelName &table, const std::string &column) {
+    auto [first, last] = by_name_.equal_range(key(table, column));
+    for (auto entry = first; entry != last;)
+        entry = same_object(entry->second, table) ? by_name_.erase(entry) : std::next(entry);
+}
+
+bool ScriptState::table_created(const RelName &table) const { return tables_.contains(table); }
 
 bool ScriptState::column_added(const RelName &table, const std::string &column) const {
-    return table_created(table) ||
-           std::any_of(columns_.begin(), columns_.end(), [&](const Column &added) {
-               return added.name == column && same_object(added.table, table);
-           });
+    return table_created(table) || columns_.contains(table, column);
 }
 
-bool ScriptState::schema_created(const std::string &schema) const {
-    return std::find(schemas_.begin(), schemas_.end(), schema) != schemas_.end();
-}
+bool ScriptState::schema_created(const std::string &schema) const { return schemas_.count(schema) > 0; }
 
-bool ScriptState::index_created(const RelName &index) const { return contains(indexes_, index); }
+bool ScriptState::index_created(const RelName &index) const { return indexes_.contains(index); }
 
-bool ScriptState::type_created(const RelName &type) const { return contains(types_, type); }
+bool ScriptState::type_created(const RelName &type) const { return types_.contains(type); }
 
 RelName ScriptState::original_name(const RelName &table) const {
     RelName name = table;
@@ -100,9 +106,9 @@ void ScriptState::record(const Node *stmt) {
             const auto *create = castNode(CreateSchemaStmt, stmt);
             std::string schema = created_schema_name(create);
             if (create->if_not_exists)
-                schemas_.erase(std::remove(schemas_.begin(), schemas_.end(), schema), schemas_.end());
+                schemas_.erase(schema);
             else if (!schema.empty())
-                schemas_.push_back(schema);
+                schemas_.insert(schema);
             break;
         }
         case T_IndexStmt: {
@@ -112,16 +118,16 @@ void ScriptState::record(const Node *stmt) {
             break;
         }
         case T_CreateEnumStmt:
-            types_.push_back(rel_name(castNode(CreateEnumStmt, stmt)->typeName));
+            types_.add(rel_name(castNode(CreateEnumStmt, stmt)->typeName));
             break;
         case T_CompositeTypeStmt:
-            types_.push_back(rel_name(castNode(CompositeTypeStmt, stmt)->typevar));
+            types_.add(rel_name(castNode(CompositeTypeStmt, stmt)->typevar));
             break;
         case T_CreateRangeStmt:
-            types_.push_back(rel_name(castNode(CreateRangeStmt, stmt)->typeName));
+            types_.add(rel_name(castNode(CreateRangeStmt, stmt)->typeName));
             break;
         case T_CreateDomainStmt:
-            types_.push_back(rel_name(castNode(CreateDomainStmt, stmt)->domainname));
+            types_.add(rel_name(castNode(CreateDomainStmt, stmt)->domainname));
             break;
         case T_DefineStmt: {
             const auto *define = castNode(DefineStmt, stmt);
@@ -156,23 +162,21 @@ void ScriptState::record_alter_table(const AlterTableStmt *stmt) {
         switch (cmd->subtype) {
             case AT_AddColumn: {
                 std::string column = castNode(ColumnDef, cmd->def)->colname;
-                auto same = [&](const Column &c) { return c.name == column && same_object(c.table, table); };
-                columns_.erase(std::remove_if(columns_.begin(), columns_.end(), same), columns_.end());
-                if (!cmd->missing_ok) columns_.push_back({table, column});  // missing_ok: IF NOT EXISTS
+                columns_.forget(table, column);
+                if (!cmd->missing_ok) columns_.add(table, column);  // missing_ok: IF NOT EXISTS
                 break;
             }
             case AT_DropColumn: {
-                auto same = [&](const Column &c) { return c.name == cmd->name && same_object(c.table, table); };
-                columns_.erase(std::remove_if(columns_.begin(), columns_.end(), same), columns_.end());
+                columns_.forget(table, cmd->name);
                 break;
             }
             case AT_AttachPartition:
                 // An existing table's rows now belong to this one.
-                if (!table_created(rel_name(castNode(PartitionCmd, cmd->def)->name))) forget(tables_, table);
+                if (!table_created(rel_name(castNode(PartitionCmd, cmd->def)->name))) tables_.forget(table);
                 break;
             case AT_AddInherit:
                 // The parent now shows (and TRUNCATE/DELETE reach) this table's rows.
-                if (!table_created(table)) forget(tables_, rel_name(castNode(RangeVar, cmd->def)));
+                if (!table_created(table)) tables_.forget(rel_name(castNode(RangeVar, cmd->def)));
                 break;
             default:
                 break;
@@ -183,9 +187,9 @@ void ScriptState::record_alter_table(const AlterTableStmt *stmt) {
 void ScriptState::rename_table(const RelName &from, const RelName &to) {
     renames_.emplace_back(from, to);
     bool was_created = table_created(from);
-    forget(tables_, from);
-    forget(tables_, to);
-    if (was_created) tables_.push_back(to);
+    tables_.forget(from);
+    tables_.forget(to);
+    if (was_created) tables_.add(to);
 }
 
 // A renamed object created earlier in the script is still new under its new
@@ -200,19 +204,17 @@ void ScriptState::record_rename(const RenameStmt *stmt) {
         case OBJECT_COLUMN: {
             if (stmt->subname == nullptr) break;
             bool was_added = column_added(table, stmt->subname);
-            auto renamed = [&](const Column &c) {
-                return (c.name == stmt->subname || c.name == stmt->newname) && same_object(c.table, table);
-            };
-            columns_.erase(std::remove_if(columns_.begin(), columns_.end(), renamed), columns_.end());
-            if (was_added) columns_.push_back({table, stmt->newname});
+            columns_.forget(table, stmt->subname);
+            columns_.forget(table, stmt->newname);
+            if (was_added) columns_.add(table, stmt->newname);
             break;
         }
         case OBJECT_INDEX: {
             bool was_created = index_created(table);
             RelName renamed{table.schema, stmt->newname};
-            forget(indexes_, table);
-            forget(indexes_, renamed);
-            if (was_created) indexes_.push_back(renamed);
+            indexes_.forget(table);
+            indexes_.forget(renamed);
+            if (was_created) indexes_.add(renamed);
             break;
         }
         case OBJECT_TYPE:
@@ -220,17 +222,17 @@ void ScriptState::record_rename(const RenameStmt *stmt) {
             RelName type = rel_name(castNode(List, stmt->object));
             RelName renamed{type.schema, stmt->newname};
             bool was_created = type_created(type);
-            forget(types_, type);
-            forget(types_, renamed);
-            if (was_created) types_.push_back(renamed);
+            types_.forget(type);
+            types_.forget(renamed);
+            if (was_created) types_.add(renamed);
             break;
         }
         case OBJECT_SCHEMA:
             if (stmt->subname != nullptr) {
                 bool was_created = schema_created(stmt->subname);
-                schemas_.erase(std::remove(schemas_.begin(), schemas_.end(), std::string(stmt->subname)), schemas_.end());
-                schemas_.erase(std::remove(schemas_.begin(), schemas_.end(), std::string(stmt->newname)), schemas_.end());
-                if (was_created) schemas_.emplace_back(stmt->newname);
+                schemas_.erase(stmt->subname);
+                schemas_.erase(stmt->newname);
+                if (was_created) schemas_.insert(stmt->newname);
             }
             break;
         default:
@@ -246,17 +248,17 @@ void ScriptState::record_drop(const DropStmt *stmt) {
             case OBJECT_TABLE:
             case OBJECT_MATVIEW:
             case OBJECT_FOREIGN_TABLE:
-                forget(tables_, rel_name(castNode(List, object)));
+                tables_.forget(rel_name(castNode(List, object)));
                 break;
             case OBJECT_INDEX:
-                forget(indexes_, rel_name(castNode(List, object)));
+                indexes_.forget(rel_name(castNode(List, object)));
                 break;
             case OBJECT_TYPE:
             case OBJECT_DOMAIN:
-                forget(types_, rel_name(castNode(TypeName, object)->names));
+                types_.forget(rel_name(castNode(TypeName, object)->names));
                 break;
             case OBJECT_SCHEMA:
-                schemas_.erase(std::remove(schemas_.begin(), schemas_.end(), std::string(strVal(object))), schemas_.end());
+                schemas_.erase(strVal(object));
                 break;
             default:
                 break;
@@ -297,7 +299,7 @@ void ScriptState::record_set_schema(const AlterObjectSchemaStmt *stmt) {
     if (stmt->relation == nullptr || stmt->newschema == nullptr) return;
     RelName table = rel_name(stmt->relation);
     if (!table_created(table))
-        schemas_.erase(std::remove(schemas_.begin(), schemas_.end(), std::string(stmt->newschema)), schemas_.end());
+        schemas_.erase(stmt->newschema);
     rename_table(table, {stmt->newschema, table.name});
 }
 

@@ -12,10 +12,39 @@
 #include "names.hpp"
 
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
 namespace migsafe {
+
+// Names of one kind of object, compared with same_object(). Indexed by the
+// bare name, so that a look-up in a script of 100 000 statements does not
+// scan every name the script created.
+class NameSet {
+public:
+    bool contains(const RelName &name) const;
+    void add(const RelName &name) { by_name_.emplace(name.name, name); }
+    void forget(const RelName &name);  // every entry that is the same object
+    void clear() { by_name_.clear(); }
+
+private:
+    std::unordered_multimap<std::string, RelName> by_name_;
+};
+
+// Columns added by the script: (table, column), indexed the same way.
+class ColumnSet {
+public:
+    bool contains(const RelName &table, const std::string &column) const;
+    void add(const RelName &table, const std::string &column) { by_name_.emplace(key(table, column), table); }
+    void forget(const RelName &table, const std::string &column);
+    void clear() { by_name_.clear(); }
+
+private:
+    static std::string key(const RelName &table, const std::string &column) { return table.name + '\x1f' + column; }
+    std::unordered_multimap<std::string, RelName> by_name_;  // key -> table
+};
 
 class ScriptState {
 public:
@@ -37,11 +66,6 @@ public:
     void record(const Node *stmt);
 
 private:
-    struct Column {
-        RelName table;
-        std::string name;
-    };
-
     void record_alter_table(const AlterTableStmt *stmt);
     void record_rename(const RenameStmt *stmt);
     void record_drop(const DropStmt *stmt);
@@ -49,11 +73,11 @@ private:
     void record_transaction(const TransactionStmt *stmt);
     void rename_table(const RelName &from, const RelName &to);
 
-    std::vector<RelName> tables_;
-    std::vector<Column> columns_;
-    std::vector<std::string> schemas_;
-    std::vector<RelName> indexes_;
-    std::vector<RelName> types_;
+    NameSet tables_;
+    ColumnSet columns_;
+    std::unordered_set<std::string> schemas_;
+    NameSet indexes_;
+    NameSet types_;
     std::vector<std::pair<RelName, RelName>> renames_;  // (old, new), in order
     bool in_block_ = false;
 };

@@ -3,6 +3,7 @@
 #include "pg_nodes.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace migsafe {
 
@@ -11,8 +12,9 @@ LineIndex::LineIndex(std::string_view text) : text_(text) {}
 const std::vector<int> &LineIndex::line_starts() const {
     if (line_starts_.empty()) {
         line_starts_.push_back(0);
-        for (std::size_t i = 0; i < text_.size(); ++i)
-            if (text_[i] == '\n') line_starts_.push_back(static_cast<int>(i + 1));
+        const char *begin = text_.data(), *end = begin + text_.size();
+        for (const char *at = begin; (at = static_cast<const char *>(memchr(at, '\n', end - at))) != nullptr; ++at)
+            line_starts_.push_back(static_cast<int>(at - begin + 1));
     }
     return line_starts_;
 }

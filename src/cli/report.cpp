@@ -32,14 +32,26 @@ Totals count(const std::vector<FileResult> &results) {
     return totals;
 }
 
-// Line number `line` (1-based) of text, without its line break.
-std::string_view source_line(std::string_view text, int line) {
-    std::size_t start = 0;
-    for (int i = 1; i < line; ++i) {
-        start = text.find('\n', start);
-        if (start == std::string_view::npos) return {};
-        ++start;
+// The lines of a file, found once per file.
+class Lines {
+public:
+    explicit Lines(std::string_view text) : text_(text) {
+        starts_.push_back(0);
+        for (std::size_t at = text.find('\n'); at != std::string_view::npos; at = text.find('\n', at + 1))
+            starts_.push_back(at + 1);
     }
+    // Line number `line` (1-based), without its line break.
+    std::string_view line(int number) const;
+
+private:
+    std::string_view text_;
+    std::vector<std::size_t> starts_;
+};
+
+std::string_view Lines::line(int number) const {
+    if (number < 1 || static_cast<std::size_t>(number) > starts_.size()) return {};
+    std::string_view text = text_;
+    std::size_t start = starts_[number - 1];
     std::size_t end = text.find('\n', start);
     std::string_view found = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
     if (!found.empty() && found.back() == '\r') found.remove_suffix(1);
@@ -61,9 +73,9 @@ std::string caret_under(std::string_view line, int col) {
 
 fmt::text_style style(bool colour, fmt::text_style s) { return colour ? s : fmt::text_style(); }
 
-void write_excerpt(std::ostream &out, const FileResult &result, int line, int col, bool colour) {
-    std::string_view text = source_line(result.source, line);
-    if (line <= 0 || (text.empty() && result.source.empty())) return;
+void write_excerpt(std::ostream &out, const Lines &lines, int line, int col, bool colour) {
+    std::string_view text = lines.line(line);
+    if (line <= 0 || text.empty()) return;
     std::string number = std::to_string(line);
     fmt::print(out, " {} | {}\n", number, text);
     fmt::print(out, " {} | {}\n", std::string(number.size(), ' '),
@@ -76,12 +88,13 @@ void write_excerpt(std::ostream &out, const FileResult &result, int line, int co
 void write_text(std::ostream &out, const std::vector<FileResult> &results, const CheckOptions &options, bool colour) {
     auto bold = style(colour, fmt::emphasis::bold);
     for (const FileResult &result : results) {
+        Lines lines(result.source);
         if (!result.error.empty()) {
             auto red = style(colour, fmt::fg(fmt::terminal_color::bright_red) | fmt::emphasis::bold);
             if (result.error_line > 0) {
                 fmt::print(out, "{}:{}:{}: {} {}\n", result.path, result.error_line, result.error_col,
                            fmt::format(red, "error:"), result.error);
-                write_excerpt(out, result, result.error_line, result.error_col, colour);
+                write_excerpt(out, lines, result.error_line, result.error_col, colour);
             } else {
                 fmt::print(out, "{}: {} {}\n", result.path, fmt::format(red, "error:"), result.error);
             }
@@ -93,7 +106,7 @@ void write_text(std::ostream &out, const std::vector<FileResult> &results, const
             fmt::print(out, "{}:{}:{}: {}: {}\n", result.path, finding.line, finding.col,
                        fmt::format(level, "{}[{}]", severity_name(finding.severity), finding.rule),
                        fmt::format(bold, "{}", finding.message));
-            write_excerpt(out, result, finding.line, finding.col, colour);
+            write_excerpt(out, lines, finding.line, finding.col, colour);
             fmt::print(out, "    hint: {}\n", finding.hint);
         }
     }

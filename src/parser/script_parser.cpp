@@ -20,9 +20,19 @@ bool is_comment_token(const char *text, int location) {
            (text[location] == '/' && text[location + 1] == '*');
 }
 
+// White space as PostgreSQL's lexer defines it (scan.l: space [ \t\n\r\f\v]).
+bool lexer_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
 }  // namespace
 
 int first_token_offset(const char *text, int location, int length) {
+    // Most statements start after white space alone: the token is where the
+    // white space ends. Comments in between are left to the lexer.
+    int end = length > 0 ? location + length : location + static_cast<int>(strlen(text + location));
+    int at = location;
+    while (at < end && lexer_space(text[at])) ++at;
+    bool comment = at + 1 < end && ((text[at] == '-' && text[at + 1] == '-') || (text[at] == '/' && text[at + 1] == '*'));
+    if (!comment) return at;
     return pg_call([&]() -> int {
         std::size_t size = length > 0 ? static_cast<std::size_t>(length) : strlen(text + location);
         auto *copy = static_cast<char *>(palloc(size + 1));

@@ -34,7 +34,7 @@ void check_protected_table(RuleInput &in) {
         reported.push_back(key);
         in.report(location, written.display(), message);
     };
-    for (const ChangedTable &change : changed_tables(in.stmt)) {
+    for (const ChangedTable &change : in.changes()) {
         // Protection follows a table the script renamed or moved.
         std::optional<RelName> match = in.context.protected_match(change.table);
         if (!match) match = in.context.protected_match(in.script.original_name(change.table));

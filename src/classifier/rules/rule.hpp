@@ -4,10 +4,12 @@
 #pragma once
 
 #include "../catalogue.hpp"
+#include "../changed_tables.hpp"
 #include "../classifier.hpp"
 #include "../script_state.hpp"
 #include "../source_position.hpp"
 
+#include <optional>
 #include <string>
 
 namespace migsafe {
@@ -39,6 +41,13 @@ public:
         return script.index_created(index) || context.relation_created_in_transaction(index);
     }
 
+    // The tables the statement changes (changed_tables.cpp), listed once for
+    // the rules that need them.
+    const Changes &changes() {
+        if (!changes_) changes_ = changed_tables(stmt);
+        return *changes_;
+    }
+
     // Records a finding of the rule being run. location is a byte offset in
     // the script (a node's location), or kStatementStart.
     void report(int location, const std::string &object, const std::string &message);
@@ -51,6 +60,7 @@ private:
     const LineIndex &lines_;
     Findings &out_;
     const RuleInfo *rule_ = nullptr;
+    std::optional<Changes> changes_;
 };
 
 // One entry per rule: its catalogue data and its check.

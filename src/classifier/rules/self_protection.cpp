@@ -186,7 +186,7 @@ std::string guard_change(RuleInput &in) {
         default:
             break;
     }
-    for (const ChangedTable &change : changed_tables(stmt))
+    for (const ChangedTable &change : in.changes())
         if (in.context.is_guard_state(change.table))
             return std::string("statement ") + change.how + " migsafe's state table " + change.table.display();
     std::vector<RelName> written;

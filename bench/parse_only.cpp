@@ -1,0 +1,36 @@
+// Parses SQL files with libpg_query's raw parser and nothing else: the
+// baseline that `migsafe check` is measured against (bench/README.md).
+// usage: migsafe_parse_only FILE...   prints statements and files parsed.
+extern "C" {
+#include "pg_query.h"
+#include "pg_query/pg_query_internal.h"
+}
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+int main(int argc, char **argv) {
+    long statements = 0;
+    int errors = 0;
+    for (int i = 1; i < argc; ++i) {
+        std::ifstream file(argv[i], std::ios::binary);
+        std::ostringstream text;
+        text << file.rdbuf();
+        std::string sql = text.str();
+        MemoryContext context = pg_query_enter_memory_context();
+        PgQueryInternalParsetreeAndError parsed = pg_query_raw_parse(sql.c_str());
+        if (parsed.error != nullptr) {
+            ++errors;
+            pg_query_free_error(parsed.error);
+        } else {
+            statements += list_length(parsed.tree);
+        }
+        free(parsed.stderr_buffer);
+        pg_query_exit_memory_context(context);
+    }
+    std::printf("%d file(s), %ld statement(s), %d error(s)\n", argc - 1, statements, errors);
+    return 0;
+}

@@ -25,7 +25,9 @@ namespace migsafe {
 class NameSet {
 public:
     bool contains(const RelName &name) const;
-    void add(const RelName &name) { by_name_.emplace(name.name, name); }
+    void add(const RelName &name) {
+        if (!contains(name)) by_name_.emplace(name.name, name);  // no duplicates: buckets stay short
+    }
     void forget(const RelName &name);  // every entry that is the same object
     void clear() { by_name_.clear(); }
 
@@ -37,7 +39,9 @@ private:
 class ColumnSet {
 public:
     bool contains(const RelName &table, const std::string &column) const;
-    void add(const RelName &table, const std::string &column) { by_name_.emplace(key(table, column), table); }
+    void add(const RelName &table, const std::string &column) {
+        if (!contains(table, column)) by_name_.emplace(key(table, column), table);
+    }
     void forget(const RelName &table, const std::string &column);
     void clear() { by_name_.clear(); }
 

@@ -6,20 +6,22 @@ extern "C" {
 #include "pg_query/pg_query_internal.h"
 }
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 int main(int argc, char **argv) {
     long statements = 0;
     int errors = 0;
     for (int i = 1; i < argc; ++i) {
-        std::ifstream file(argv[i], std::ios::binary);
-        std::ostringstream text;
-        text << file.rdbuf();
-        std::string sql = text.str();
+        // Read as `migsafe check` reads (src/cli/checker.cpp), so that only
+        // the parse differs.
+        std::ifstream file(argv[i], std::ios::binary | std::ios::ate);
+        std::string sql(static_cast<std::size_t>(std::max<std::streamoff>(file.tellg(), 0)), '\0');
+        file.seekg(0);
+        file.read(sql.data(), static_cast<std::streamsize>(sql.size()));
         MemoryContext context = pg_query_enter_memory_context();
         PgQueryInternalParsetreeAndError parsed = pg_query_raw_parse(sql.c_str());
         if (parsed.error != nullptr) {

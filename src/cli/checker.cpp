@@ -47,13 +47,14 @@ auto in_parser_memory(Work work) {
 
 std::string read_input(const std::string &path) {
     if (path == "-") return {std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
-    if (fs::is_directory(path)) throw std::runtime_error("is a directory");
-    std::ifstream file(path, std::ios::binary);
-    if (!file) throw std::runtime_error("cannot read file");
-    std::ostringstream content;
-    content << file.rdbuf();
-    if (file.bad()) throw std::runtime_error("cannot read file");
-    return content.str();
+    std::ifstream file(path, std::ios::binary | std::ios::ate);
+    if (!file) throw std::runtime_error(fs::is_directory(path) ? "is a directory" : "cannot read file");
+    std::streamoff size = file.tellg();
+    if (size < 0) throw std::runtime_error(fs::is_directory(path) ? "is a directory" : "cannot read file");
+    std::string content(static_cast<std::size_t>(size), '\0');
+    file.seekg(0);
+    if (!file.read(content.data(), size)) throw std::runtime_error("cannot read file");
+    return content;
 }
 
 // The parser reads a C string and the classifier assumes UTF-8: refuse what
@@ -111,11 +112,18 @@ bool fails(const Finding &finding, const CheckOptions &options) {
 }
 
 std::string migration_name(const std::string &path) {
-    fs::path file(path);
-    if (file.filename() != "migration.sql") return "";
-    fs::path directory = file.parent_path();
-    if (directory.parent_path().filename() != "migrations") return "";
-    return directory.filename().string();
+    // ".../migrations/<name>/migration.sql", by path components.
+    constexpr std::string_view file = "/migration.sql", parent = "migrations/";
+    std::string_view rest(path);
+    if (rest.size() <= file.size() || rest.substr(rest.size() - file.size()) != file) return "";
+    rest.remove_suffix(file.size());
+    std::size_t slash = rest.rfind('/');
+    std::string_view name = rest.substr(slash == std::string_view::npos ? 0 : slash + 1);
+    if (slash == std::string_view::npos || name.empty()) return "";
+    rest = rest.substr(0, slash + 1);
+    bool under_migrations = rest.size() >= parent.size() && rest.substr(rest.size() - parent.size()) == parent &&
+                            (rest.size() == parent.size() || rest[rest.size() - parent.size() - 1] == '/');
+    return under_migrations ? std::string(name) : "";
 }
 
 Findings check_sql(const std::string &sql, const CheckOptions &options) {

@@ -42,4 +42,14 @@ ErrorData *pg_try(void (*run)(void *), void *argument) {
     return error;
 }
 
+MemoryContext scratch_memory_context() {
+    return AllocSetContextCreate(CurrentMemoryContext, "migsafe scratch", ALLOCSET_SMALL_SIZES);
+}
+
+MemoryContext switch_memory_context(MemoryContext to) {
+    MemoryContext previous = CurrentMemoryContext;
+    CurrentMemoryContext = to;
+    return previous;
+}
+
 }  // namespace migsafe

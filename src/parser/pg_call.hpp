@@ -39,6 +39,12 @@ private:
 // the frame that setjmp saves.
 ErrorData *pg_try(void (*run)(void *), void *argument);
 
+// The current memory context's functions that touch libpg_query's
+// thread-local CurrentMemoryContext live in pg_call.cpp, like pg_try():
+// a new small child of the current context, and MemoryContextSwitchTo().
+MemoryContext scratch_memory_context();
+MemoryContext switch_memory_context(MemoryContext to);
+
 template <typename Call>
 auto pg_call(Call call) -> decltype(call()) {
     using Result = decltype(call());

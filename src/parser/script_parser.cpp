@@ -25,7 +25,12 @@ bool lexer_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r
 
 }  // namespace
 
-int first_token_offset(const char *text, int location, int length) {
+namespace {
+
+// first_token_offset() with its scanner's memory in scratch, which is reset
+// afterwards: the lexer keeps small buffers until its memory context goes,
+// and a script of 260 000 statements would otherwise keep them all.
+int first_token_in(MemoryContext scratch, const char *text, int location, int length) {
     // Most statements start after white space alone: the token is where the
     // white space ends. Comments in between are left to the lexer.
     int end = length > 0 ? location + length : location + static_cast<int>(strlen(text + location));
@@ -34,7 +39,8 @@ int first_token_offset(const char *text, int location, int length) {
     bool comment = at + 1 < end && ((text[at] == '-' && text[at + 1] == '-') || (text[at] == '/' && text[at + 1] == '*'));
     if (!comment) return at;
     return pg_call([&]() -> int {
-        std::size_t size = length > 0 ? static_cast<std::size_t>(length) : strlen(text + location);
+        MemoryContext caller = switch_memory_context(scratch);
+        std::size_t size = static_cast<std::size_t>(end - location);
         auto *copy = static_cast<char *>(palloc(size + 1));
         memcpy(copy, text + location, size);
         copy[size] = '\0';
@@ -47,9 +53,33 @@ int first_token_offset(const char *text, int location, int length) {
             token = core_yylex(&value, &token_location, scanner);
         while (token != 0 && is_comment_token(copy, token_location));
         scanner_finish(scanner);
-        pfree(copy);
+        switch_memory_context(caller);
+        MemoryContextReset(scratch);
         return token == 0 ? location : location + token_location;
     });
+}
+
+MemoryContext scratch_context() {
+    return pg_call([] { return scratch_memory_context(); });
+}
+
+void delete_context(MemoryContext context) {
+    pg_call([&] { MemoryContextDelete(context); });
+}
+
+}  // namespace
+
+int first_token_offset(const char *text, int location, int length) {
+    MemoryContext scratch = scratch_context();
+    int offset = 0;
+    try {
+        offset = first_token_in(scratch, text, location, length);
+    } catch (...) {
+        delete_context(scratch);
+        throw;
+    }
+    delete_context(scratch);
+    return offset;
 }
 
 Script parse_script(const char *text, RawParse raw_parse) {
@@ -62,11 +92,18 @@ Script parse_script(const char *text, RawParse raw_parse) {
         LineCol at = LineIndex(script.text).at_char(failure.cursorpos > 0 ? failure.cursorpos : 1);
         throw ParseError(failure.message, at.line, at.col);
     }
-    ListCell *cell;
-    foreach (cell, raw_statements) {
-        const auto *raw = lfirst_node(RawStmt, cell);
-        script.statements.push_back({raw->stmt, first_token_offset(text, raw->stmt_location, raw->stmt_len)});
+    MemoryContext scratch = scratch_context();
+    try {
+        ListCell *cell;
+        foreach (cell, raw_statements) {
+            const auto *raw = lfirst_node(RawStmt, cell);
+            script.statements.push_back({raw->stmt, first_token_in(scratch, text, raw->stmt_location, raw->stmt_len)});
+        }
+    } catch (...) {
+        delete_context(scratch);
+        throw;
     }
+    delete_context(scratch);
     return script;
 }
 

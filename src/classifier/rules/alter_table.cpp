@@ -12,13 +12,15 @@ void for_each_command(RuleInput &in, AlterTableType kind, Visit visit) {
     if (!IsA(in.stmt, AlterTableStmt)) return;
     const auto *alter = castNode(AlterTableStmt, in.stmt);
     if (alter->objtype != OBJECT_TABLE) return;
+    auto of_kind = [&](const ListCell *cell) { return lfirst_node(AlterTableCmd, cell)->subtype == kind; };
+    const ListCell *cell;
+    bool any = false;
+    foreach (cell, alter->cmds) any = any || of_kind(cell);
+    if (!any) return;  // the common case: name the table only when needed
     RelName table = rel_name(alter->relation);
     if (in.table_is_new(table)) return;
-    ListCell *cell;
-    foreach (cell, alter->cmds) {
-        const auto *cmd = lfirst_node(AlterTableCmd, cell);
-        if (cmd->subtype == kind) visit(table, cmd);
-    }
+    foreach (cell, alter->cmds)
+        if (of_kind(cell)) visit(table, lfirst_node(AlterTableCmd, cell));
 }
 
 std::string column_object(const RelName &table, const char *column) {

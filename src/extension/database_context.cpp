@@ -58,9 +58,7 @@ std::vector<RelName> DatabaseContext::protected_in_schema(const std::string &sch
     return found;
 }
 
-bool DatabaseContext::relation_created_in_transaction(const RelName &relation) const {
-    Oid relid = resolve_relation(relation);
-    if (!OidIsValid(relid)) return false;
+bool created_in_transaction(unsigned int relid) {
     return pg_call([&] {
         Relation rel = RelationIdGetRelation(relid);
         if (rel == nullptr) return false;
@@ -68,6 +66,11 @@ bool DatabaseContext::relation_created_in_transaction(const RelName &relation) c
         RelationClose(rel);
         return created;
     });
+}
+
+bool DatabaseContext::relation_created_in_transaction(const RelName &relation) const {
+    Oid relid = resolve_relation(relation);
+    return OidIsValid(relid) && created_in_transaction(relid);
 }
 
 bool DatabaseContext::column_added_in_transaction(const RelName &table, const std::string &column) const {

@@ -41,4 +41,8 @@ private:
 // The OID a relation name resolves to with this session's search_path, or 0.
 unsigned int resolve_relation(const RelName &relation);
 
+// Whether the relation was created in the current transaction (its relcache
+// entry says so).
+bool created_in_transaction(unsigned int relid);
+
 }  // namespace migsafe

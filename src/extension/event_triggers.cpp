@@ -9,6 +9,7 @@
 //                      and columns reached by a cascade.
 //   table_rewrite      a table PostgreSQL is about to rewrite, with its size.
 #include "../classifier/classifier.hpp"
+#include "database_context.hpp"
 #include "entry_point.hpp"
 #include "guard.hpp"
 #include "hooks.hpp"
@@ -19,8 +20,6 @@ extern "C" {
 #include "commands/event_trigger.h"
 #include "fmgr.h"
 #include "tcop/tcopprot.h"
-#include "utils/rel.h"
-#include "utils/relcache.h"
 
 PGDLLEXPORT Datum migsafe_on_ddl_command_start(PG_FUNCTION_ARGS);
 PGDLLEXPORT Datum migsafe_on_sql_drop(PG_FUNCTION_ARGS);
@@ -91,16 +90,6 @@ std::string rewrite_reason(int reason) {
     add(AT_REWRITE_COLUMN_REWRITE, "a column type change");
     add(AT_REWRITE_ACCESS_METHOD, "SET ACCESS METHOD");
     return words.empty() ? "unspecified" : words;
-}
-
-bool created_in_transaction(Oid relid) {
-    return pg_call([&] {
-        Relation rel = RelationIdGetRelation(relid);
-        if (rel == nullptr) return false;
-        bool created = rel->rd_createSubid != InvalidSubTransactionId;
-        RelationClose(rel);
-        return created;
-    });
 }
 
 Findings rewrite_findings() {

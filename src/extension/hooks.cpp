@@ -1,8 +1,10 @@
 // The guard's hooks: ProcessUtility (every utility statement, at every
-// nesting level) and post_parse_analyze (DELETE, UPDATE and MERGE, wherever
-// they are analysed: top level, functions, DO blocks, dynamic SQL, prepared
-// statements). Both chain to the hook that was installed before them, and
-// decide before the statement runs.
+// nesting level) and post_parse_analyze (DELETE, UPDATE, MERGE, data-modifying
+// WITH and INSERT into migsafe's state, wherever they are analysed: top
+// level, functions, DO blocks, dynamic SQL, prepared statements). Both chain
+// to the hook that was installed before them, and decide before the
+// statement runs. The event triggers (event_triggers.cpp) ask judging_utility()
+// so that a statement judged here is not judged again there.
 #include "hooks.hpp"
 
 #include "../classifier/classifier.hpp"

@@ -124,6 +124,28 @@ constexpr Rule kRules[] = {
       "Check that no column, function or running code uses the type; never CASCADE (it drops "
       "the columns of that type)."},
      check_drop_type},
+    {{"create-index-not-concurrently", review, "CREATE INDEX without CONCURRENTLY on an existing table",
+      "Build it with CREATE INDEX CONCURRENTLY, alone in its migration file (it cannot run in a "
+      "transaction block); check pg_index.indisvalid afterwards and drop and retry an invalid one."},
+     check_create_index_not_concurrently},
+    {{"reindex-not-concurrently", review, "REINDEX without CONCURRENTLY",
+      "Use REINDEX ... CONCURRENTLY (PostgreSQL 12 and later), alone in its migration file."},
+     check_reindex_not_concurrently},
+    {{"add-foreign-key-validating", review,
+      "ALTER TABLE ... ADD FOREIGN KEY without NOT VALID on an existing table",
+      "Add it in two steps: ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID (instant), then ALTER "
+      "TABLE ... VALIDATE CONSTRAINT in a later statement (checks rows without blocking writes)."},
+     check_add_foreign_key_validating},
+    {{"add-check-validating", review, "ALTER TABLE ... ADD CHECK without NOT VALID on an existing table",
+      "Add it in two steps: ADD CONSTRAINT ... CHECK (...) NOT VALID (instant), then ALTER TABLE ... "
+      "VALIDATE CONSTRAINT in a later statement (scans without blocking reads and writes)."},
+     check_add_check_validating},
+    {{"vacuum-full", review, "VACUUM FULL of an existing table (rewrites it under an ACCESS EXCLUSIVE lock)",
+      "Use plain VACUUM, or pg_repack (rebuilds online); run VACUUM FULL only in a maintenance window."},
+     check_vacuum_full},
+    {{"cluster", review, "CLUSTER of an existing table (rewrites it under an ACCESS EXCLUSIVE lock)",
+      "Use pg_repack --order-by (online), or run CLUSTER only in a maintenance window."},
+     check_cluster},
     {{"do-block", review, "DO block: runs immediately, but its statements cannot be read ahead",
       "migsafe in the database checks every statement of the block as it runs; prefer plain "
       "SQL statements in migrations so that offline checks can see them."},

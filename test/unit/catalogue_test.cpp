@@ -48,6 +48,13 @@ const std::map<std::string, Severity> kDesignedRules{
     {"table-rewrite", Severity::review},
     // issue "migsafe check for CI"
     {"unused-ignore", Severity::review},
+    // issue "Lock and rewrite hazards"
+    {"create-index-not-concurrently", Severity::review},
+    {"reindex-not-concurrently", Severity::review},
+    {"add-foreign-key-validating", Severity::review},
+    {"add-check-validating", Severity::review},
+    {"vacuum-full", Severity::review},
+    {"cluster", Severity::review},
 };
 
 // Rules only the database's event triggers report: a statement that would
@@ -81,6 +88,12 @@ const std::map<std::string, std::string> kExamples{
     {"self-protection", "DROP EXTENSION migsafe;"},
     {"concurrently-in-transaction", "CREATE TABLE t (a int); CREATE INDEX CONCURRENTLY ON u (a);"},
     {"unused-ignore", "-- migsafe-ignore: drop-table nothing to drop here\nSELECT 1;"},  // the CLI's comments
+    {"create-index-not-concurrently", "CREATE INDEX i ON t (a);"},
+    {"reindex-not-concurrently", "REINDEX TABLE t;"},
+    {"add-foreign-key-validating", "ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES u (id);"},
+    {"add-check-validating", "ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0);"},
+    {"vacuum-full", "VACUUM FULL t;"},
+    {"cluster", "CLUSTER t USING i;"},
 };
 
 TEST(Catalogue, HasTheDesignedRules) {

@@ -173,8 +173,9 @@ TEST_F(CheckInput, DirectoryIsAnErrorNotACrash) {
 
 TEST_F(CheckInput, ProtectedNamesApply) {
     std::string file = write("p.sql", R"(CREATE INDEX ON public."Skill" (name);)");
-    EXPECT_EQ(rules_of(check_input(file, {{R"("Skill")"}}).findings), (Strings{"protected-table"}));
-    EXPECT_EQ(rules_of(check_input(file, {{"skill"}}).findings), Strings{});
+    EXPECT_EQ(rules_of(check_input(file, {{R"("Skill")"}}).findings),
+              (Strings{"protected-table", "create-index-not-concurrently"}));
+    EXPECT_EQ(rules_of(check_input(file, {{"skill"}}).findings), Strings{"create-index-not-concurrently"});
 }
 
 TEST_F(CheckInput, InvalidProtectedNameIsAnErrorNotAThrow) {

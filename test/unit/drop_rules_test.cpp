@@ -244,25 +244,25 @@ TEST(DropIndex, OneFindingPerIndex) {
 }
 
 TEST(DropIndex, IndexCreatedEarlierInTheScript) {
-    EXPECT_EQ(rules_of(check("CREATE INDEX users_email_idx ON users (email);\nDROP INDEX users_email_idx;")),
+    EXPECT_EQ(rules_of(of_rule(check("CREATE INDEX users_email_idx ON users (email);\nDROP INDEX users_email_idx;"), "drop-index")),
               (Strings{}));
 }
 
 TEST(DropIndex, IndexCreatedEarlierInTheTablesSchema) {
-    EXPECT_EQ(rules_of(check("CREATE INDEX i ON app.users (email); DROP INDEX app.i;")), Strings{});
+    EXPECT_EQ(rules_of(of_rule(check("CREATE INDEX i ON app.users (email); DROP INDEX app.i;"), "drop-index")), Strings{});
 }
 
 TEST(DropIndex, IndexCreatedInAnotherSchemaIsADifferentIndex) {
-    EXPECT_EQ(rules_of(check("CREATE INDEX i ON app.users (email); DROP INDEX i;")), (Strings{"drop-index"}));
+    EXPECT_EQ(rules_of(of_rule(check("CREATE INDEX i ON app.users (email); DROP INDEX i;"), "drop-index")), (Strings{"drop-index"}));
 }
 
 TEST(DropIndex, CreatedIndexRenamedThenDropped) {
-    EXPECT_EQ(rules_of(check("CREATE INDEX i ON users (email); ALTER INDEX i RENAME TO j; DROP INDEX j;")),
+    EXPECT_EQ(rules_of(of_rule(check("CREATE INDEX i ON users (email); ALTER INDEX i RENAME TO j; DROP INDEX j;"), "drop-index")),
               Strings{});
 }
 
 TEST(DropIndex, CreateIndexIfNotExistsMayNotCreateAnything) {
-    EXPECT_EQ(rules_of(check("CREATE INDEX IF NOT EXISTS i ON users (email);\nDROP INDEX i;")),
+    EXPECT_EQ(rules_of(of_rule(check("CREATE INDEX IF NOT EXISTS i ON users (email);\nDROP INDEX i;"), "drop-index")),
               (Strings{"drop-index"}));
 }
 

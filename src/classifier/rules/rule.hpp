@@ -90,6 +90,12 @@ void check_drop_type(RuleInput &);
 void check_do_block(RuleInput &);
 void check_self_protection(RuleInput &);
 void check_concurrently_in_transaction(RuleInput &);
+void check_create_index_not_concurrently(RuleInput &);
+void check_reindex_not_concurrently(RuleInput &);
+void check_add_foreign_key_validating(RuleInput &);
+void check_add_check_validating(RuleInput &);
+void check_vacuum_full(RuleInput &);
+void check_cluster(RuleInput &);
 void check_outside_the_classifier(RuleInput &);
 
 const Rule *rule_table_begin();

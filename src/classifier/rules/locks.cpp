@@ -1,0 +1,117 @@
+// Lock hazards: statements that hold a lock on an existing table for as long
+// as they scan or build, while every write (or every query) waits:
+// create-index-not-concurrently, reindex-not-concurrently,
+// add-foreign-key-validating, add-check-validating, vacuum-full, cluster.
+// Tables created earlier in the script (or, in the database, the
+// transaction) are exempt: nobody else uses them yet.
+#include "rule.hpp"
+
+#include "../options.hpp"
+
+namespace migsafe {
+
+namespace {
+
+// Calls visit(table, constraint) for each ADD CONSTRAINT of this type, without
+// NOT VALID, in an ALTER TABLE of an existing table.
+template <typename Visit>
+void for_each_validating_constraint(RuleInput &in, ConstrType type, Visit visit) {
+    if (!IsA(in.stmt, AlterTableStmt)) return;
+    const auto *alter = castNode(AlterTableStmt, in.stmt);
+    if (alter->objtype != OBJECT_TABLE) return;
+    ListCell *cell;
+    foreach (cell, alter->cmds) {
+        const auto *cmd = lfirst_node(AlterTableCmd, cell);
+        if (cmd->subtype != AT_AddConstraint || cmd->def == nullptr || !IsA(cmd->def, Constraint)) continue;
+        const auto *constraint = castNode(Constraint, cmd->def);
+        if (constraint->contype != type || constraint->skip_validation) continue;
+        RelName table = rel_name(alter->relation);
+        if (in.table_is_new(table)) return;
+        visit(table, constraint);
+    }
+}
+
+std::string constraint_name(const Constraint *constraint) {
+    return constraint->conname != nullptr ? " " + quote_ident(constraint->conname) : "";
+}
+
+}  // namespace
+
+void check_create_index_not_concurrently(RuleInput &in) {
+    if (!IsA(in.stmt, IndexStmt)) return;
+    const auto *index = castNode(IndexStmt, in.stmt);
+    if (index->concurrent || index->relation == nullptr) return;
+    RelName table = rel_name(index->relation);
+    if (in.table_is_new(table)) return;
+    in.report(index->relation->location, table.display(),
+              "CREATE INDEX without CONCURRENTLY blocks every write to " + table.display() +
+                  " (SHARE lock) for as long as the index takes to build");
+}
+
+void check_reindex_not_concurrently(RuleInput &in) {
+    if (!IsA(in.stmt, ReindexStmt)) return;
+    const auto *reindex = castNode(ReindexStmt, in.stmt);
+    if (option_enabled(reindex->params, "concurrently")) return;
+    std::string object = reindex->relation != nullptr ? rel_name(reindex->relation).display()
+                         : reindex->name != nullptr  ? quote_ident(reindex->name)
+                                                     : "";
+    if (reindex->relation != nullptr && reindex->kind == REINDEX_OBJECT_TABLE &&
+        in.table_is_new(rel_name(reindex->relation)))
+        return;
+    in.report(kStatementStart, object,
+              "REINDEX without CONCURRENTLY blocks writes to the table (and reads that use the index) while it "
+              "rebuilds");
+}
+
+void check_add_foreign_key_validating(RuleInput &in) {
+    for_each_validating_constraint(in, CONSTR_FOREIGN, [&](const RelName &table, const Constraint *fk) {
+        std::string referenced = fk->pktable != nullptr ? rel_name(fk->pktable).display() : "the referenced table";
+        in.report(kStatementStart, table.display(),
+                  "ADD FOREIGN KEY" + constraint_name(fk) + " without NOT VALID checks every row of " +
+                      table.display() + " while it blocks writes to it and to " + referenced);
+    });
+}
+
+void check_add_check_validating(RuleInput &in) {
+    for_each_validating_constraint(in, CONSTR_CHECK, [&](const RelName &table, const Constraint *check) {
+        in.report(kStatementStart, table.display(),
+                  "ADD CHECK" + constraint_name(check) + " without NOT VALID scans every row of " + table.display() +
+                      " under an ACCESS EXCLUSIVE lock: every query on it waits");
+    });
+}
+
+void check_vacuum_full(RuleInput &in) {
+    if (!IsA(in.stmt, VacuumStmt)) return;
+    const auto *vacuum = castNode(VacuumStmt, in.stmt);
+    if (!vacuum->is_vacuumcmd || !option_enabled(vacuum->options, "full")) return;
+    if (vacuum->rels == nullptr) {
+        in.report(kStatementStart, "", "VACUUM FULL rewrites every table of the database, each under an ACCESS "
+                                       "EXCLUSIVE lock");
+        return;
+    }
+    ListCell *cell;
+    foreach (cell, vacuum->rels) {
+        const RangeVar *relation = lfirst_node(VacuumRelation, cell)->relation;
+        if (relation == nullptr) continue;
+        RelName table = rel_name(relation);
+        if (in.table_is_new(table)) continue;
+        in.report(relation->location, table.display(),
+                  "VACUUM FULL rewrites " + table.display() + " under an ACCESS EXCLUSIVE lock: every query on it waits");
+    }
+}
+
+void check_cluster(RuleInput &in) {
+    if (!IsA(in.stmt, ClusterStmt)) return;
+    const auto *cluster = castNode(ClusterStmt, in.stmt);
+    if (cluster->relation == nullptr) {
+        in.report(kStatementStart, "", "CLUSTER rewrites every clustered table of the database, each under an "
+                                       "ACCESS EXCLUSIVE lock");
+        return;
+    }
+    RelName table = rel_name(cluster->relation);
+    if (in.table_is_new(table)) return;
+    in.report(cluster->relation->location, table.display(),
+              "CLUSTER rewrites " + table.display() + " under an ACCESS EXCLUSIVE lock: every query on it waits");
+}
+
+}  // namespace migsafe

@@ -1,12 +1,14 @@
 -- Every rule, through the hooks: dangerous findings are refused in enforce
 -- mode and run with a WARNING in warn mode; review findings follow
 -- migsafe.review_action.
+BEGIN;  -- one transaction: the index on a new table is no lock hazard
 CREATE SCHEMA legacy;
 CREATE TABLE legacy.t (id int);
 CREATE TABLE users (id int PRIMARY KEY, name text NOT NULL, email text, CONSTRAINT name_set CHECK (name <> ''));
 INSERT INTO users VALUES (1, 'ada', 'ada@example.com'), (2, 'bob', NULL);
 CREATE INDEX users_email ON users (email);
 CREATE MATERIALIZED VIEW users_view AS SELECT id FROM users;
+COMMIT;
 CREATE TYPE mood AS ENUM ('ok', 'sad');
 CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
 
@@ -73,7 +75,7 @@ ALTER TABLE scratch2 RENAME TO scratch;
 -- ... block: then they need an approval like dangerous ones
 SET migsafe.review_action = block;
 ALTER TABLE scratch RENAME TO scratch2;
-CREATE INDEX users_name ON users (name);
+CREATE INDEX CONCURRENTLY users_name ON users (name);
 DROP INDEX users_name;
 RESET migsafe.review_action;
 

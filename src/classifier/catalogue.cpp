@@ -140,6 +140,34 @@ constexpr Rule kRules[] = {
       "Add it in two steps: ADD CONSTRAINT ... CHECK (...) NOT VALID (instant), then ALTER TABLE ... "
       "VALIDATE CONSTRAINT in a later statement (scans without blocking reads and writes)."},
      check_add_check_validating},
+    {{"add-unique-constraint", review,
+      "ALTER TABLE ... ADD UNIQUE without USING INDEX on an existing table",
+      "Build the index first with CREATE UNIQUE INDEX CONCURRENTLY (alone in its file), then ADD "
+      "CONSTRAINT ... UNIQUE USING INDEX, which is instant."},
+     check_add_unique_constraint},
+    {{"add-primary-key", review, "ALTER TABLE ... ADD PRIMARY KEY without USING INDEX on an existing table",
+      "Build the index first with CREATE UNIQUE INDEX CONCURRENTLY (alone in its file), make the "
+      "columns NOT NULL safely, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX."},
+     check_add_primary_key},
+    {{"set-not-null", review, "ALTER COLUMN ... SET NOT NULL on an existing column",
+      "Add CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT it, then SET NOT NULL (PostgreSQL "
+      "12 and later use the validated check and skip the scan), then drop the check."},
+     check_set_not_null},
+    {{"add-column-not-null-no-default", review,
+      "ALTER TABLE ... ADD COLUMN ... NOT NULL without a DEFAULT on an existing table",
+      "Give the column a DEFAULT (a constant default is instant since PostgreSQL 11), or add it "
+      "nullable, backfill it, then make it NOT NULL safely."},
+     check_add_column_not_null_no_default},
+    {{"set-logged-unlogged", review, "ALTER TABLE ... SET LOGGED / SET UNLOGGED of an existing table",
+      "Both rewrite the table under an ACCESS EXCLUSIVE lock: run them in a maintenance window."},
+     check_set_logged_unlogged},
+    {{"set-tablespace", review, "ALTER TABLE ... SET TABLESPACE of an existing table",
+      "The table is copied under an ACCESS EXCLUSIVE lock: run it in a maintenance window, or use "
+      "pg_repack --tablespace."},
+     check_set_tablespace},
+    {{"set-access-method", review, "ALTER TABLE ... SET ACCESS METHOD of an existing table",
+      "The table is rewritten under an ACCESS EXCLUSIVE lock: run it in a maintenance window."},
+     check_set_access_method},
     {{"vacuum-full", review, "VACUUM FULL of an existing table (rewrites it under an ACCESS EXCLUSIVE lock)",
       "Use plain VACUUM, or pg_repack (rebuilds online); run VACUUM FULL only in a maintenance window."},
      check_vacuum_full},

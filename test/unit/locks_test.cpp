@@ -12,7 +12,9 @@ Strings lock_rules(const std::string &sql) {
     for (const Finding &f : check(sql))
         if (f.rule == "create-index-not-concurrently" || f.rule == "reindex-not-concurrently" ||
             f.rule == "add-foreign-key-validating" || f.rule == "add-check-validating" || f.rule == "vacuum-full" ||
-            f.rule == "cluster")
+            f.rule == "cluster" || f.rule == "add-unique-constraint" || f.rule == "add-primary-key" ||
+            f.rule == "set-not-null" || f.rule == "add-column-not-null-no-default" ||
+            f.rule == "set-logged-unlogged" || f.rule == "set-tablespace" || f.rule == "set-access-method")
             out.push_back(summary(f));
     return out;
 }
@@ -60,7 +62,8 @@ TEST(AddCheckValidating, WithoutNotValid) {
     EXPECT_EQ(lock_rules("ALTER TABLE o ADD CONSTRAINT c CHECK (total >= 0);"),
               Strings{"1:1:1 add-check-validating review o"});
     EXPECT_EQ(lock_rules("ALTER TABLE o ADD CONSTRAINT c CHECK (total >= 0) NOT VALID;"), Strings{});
-    EXPECT_EQ(lock_rules("ALTER TABLE o ADD CONSTRAINT u UNIQUE (code);"), Strings{});  // another rule's business
+    EXPECT_EQ(lock_rules("ALTER TABLE o ADD CONSTRAINT u UNIQUE (code);"),
+              Strings{"1:1:1 add-unique-constraint review o"});  // another rule's business
 }
 
 TEST(VacuumFullAndCluster, Rewrites) {
@@ -71,6 +74,46 @@ TEST(VacuumFullAndCluster, Rewrites) {
     EXPECT_EQ(lock_rules("CLUSTER events USING events_pkey;"), Strings{"1:1:9 cluster review events"});
     EXPECT_EQ(lock_rules("CLUSTER;"), Strings{"1:1:1 cluster review"});
     EXPECT_EQ(lock_rules("CREATE TABLE e (a int); VACUUM FULL e; CLUSTER e USING i;"), Strings{});
+}
+
+TEST(UniqueAndPrimaryKey, WithoutUsingIndex) {
+    EXPECT_EQ(lock_rules("ALTER TABLE u ADD CONSTRAINT k UNIQUE (email); ALTER TABLE e ADD PRIMARY KEY (id);"),
+              (Strings{"1:1:1 add-unique-constraint review u", "2:1:48 add-primary-key review e"}));
+    EXPECT_EQ(lock_rules("ALTER TABLE u ADD CONSTRAINT k UNIQUE USING INDEX k; "
+                         "ALTER TABLE e ADD CONSTRAINT p PRIMARY KEY USING INDEX p;"),
+              Strings{});
+    EXPECT_EQ(lock_rules("CREATE TABLE e (id int); ALTER TABLE e ADD PRIMARY KEY (id);"), Strings{});
+}
+
+TEST(SetNotNull, ExistingColumnsOnly) {
+    Findings findings = of_rule(check("ALTER TABLE \"User\" ALTER COLUMN \"email\" SET NOT NULL;"), "set-not-null");
+    ASSERT_EQ(findings.size(), 1u);
+    EXPECT_EQ(findings[0].object, "\"User\".email");
+    EXPECT_TRUE(mentions(findings[0].message, {"may scan", "CHECK"})) << findings[0].message;
+    EXPECT_EQ(lock_rules("ALTER TABLE t ADD COLUMN c int;\nUPDATE t SET c = 0 WHERE c IS NULL;\n"
+                         "ALTER TABLE t ALTER COLUMN c SET NOT NULL;"),
+              Strings{});
+    EXPECT_EQ(lock_rules("ALTER TABLE t ALTER COLUMN c DROP NOT NULL;"), Strings{});
+}
+
+TEST(AddColumnNotNullNoDefault, FailsOnRows) {
+    EXPECT_EQ(lock_rules("ALTER TABLE \"User\" ADD COLUMN \"plan\" TEXT NOT NULL;"),
+              Strings{"1:1:1 add-column-not-null-no-default review \"User\".plan"});
+    EXPECT_EQ(lock_rules("ALTER TABLE u ADD COLUMN plan text NOT NULL DEFAULT 'free';"
+                         "ALTER TABLE u ADD COLUMN n int;"
+                         "ALTER TABLE u ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY;"
+                         "ALTER TABLE u ADD COLUMN x int NOT NULL GENERATED ALWAYS AS (1) STORED;"),
+              Strings{});
+    EXPECT_EQ(lock_rules("CREATE TABLE u (id int); ALTER TABLE u ADD COLUMN plan text NOT NULL;"), Strings{});
+}
+
+TEST(TableRewrites, LoggedTablespaceAccessMethod) {
+    EXPECT_EQ(lock_rules("ALTER TABLE e SET LOGGED; ALTER TABLE e SET UNLOGGED; ALTER TABLE e SET TABLESPACE s;"
+                         "ALTER TABLE e SET ACCESS METHOD heap2;")
+                  .size(),
+              4u);
+    EXPECT_EQ(lock_rules("CREATE TABLE e (a int); ALTER TABLE e SET UNLOGGED; ALTER TABLE e SET TABLESPACE s;"),
+              Strings{});
 }
 
 }  // namespace

@@ -1,12 +1,18 @@
 // Lock hazards: statements that hold a lock on an existing table for as long
-// as they scan or build, while every write (or every query) waits:
+// as they scan, build or rewrite, while every write (or every query) waits:
 // create-index-not-concurrently, reindex-not-concurrently,
-// add-foreign-key-validating, add-check-validating, vacuum-full, cluster.
+// add-foreign-key-validating, add-check-validating, add-unique-constraint,
+// add-primary-key, set-not-null, add-column-not-null-no-default,
+// set-logged-unlogged, set-tablespace, set-access-method, vacuum-full,
+// cluster.
 // Tables created earlier in the script (or, in the database, the
 // transaction) are exempt: nobody else uses them yet.
 #include "rule.hpp"
 
 #include "../options.hpp"
+
+#include <algorithm>
+#include <initializer_list>
 
 namespace migsafe {
 
@@ -29,6 +35,40 @@ void for_each_validating_constraint(RuleInput &in, ConstrType type, Visit visit)
         if (in.table_is_new(table)) return;
         visit(table, constraint);
     }
+}
+
+// Calls visit(table, cmd) for each subcommand of these kinds in an ALTER
+// TABLE of an existing table.
+template <typename Visit>
+void for_each_command(RuleInput &in, std::initializer_list<AlterTableType> kinds, Visit visit) {
+    if (!IsA(in.stmt, AlterTableStmt)) return;
+    const auto *alter = castNode(AlterTableStmt, in.stmt);
+    if (alter->objtype != OBJECT_TABLE && alter->objtype != OBJECT_MATVIEW) return;
+    ListCell *cell;
+    foreach (cell, alter->cmds) {
+        const auto *cmd = lfirst_node(AlterTableCmd, cell);
+        if (std::find(kinds.begin(), kinds.end(), cmd->subtype) == kinds.end()) continue;
+        RelName table = rel_name(alter->relation);
+        if (in.table_is_new(table)) return;
+        visit(table, cmd);
+    }
+}
+
+// ADD CONSTRAINT ... UNIQUE / PRIMARY KEY that builds its own index.
+template <typename Visit>
+void for_each_index_constraint(RuleInput &in, ConstrType type, Visit visit) {
+    for_each_command(in, {AT_AddConstraint}, [&](const RelName &table, const AlterTableCmd *cmd) {
+        if (cmd->def == nullptr || !IsA(cmd->def, Constraint)) return;
+        const auto *constraint = castNode(Constraint, cmd->def);
+        if (constraint->contype == type && constraint->indexname == nullptr) visit(table, constraint);
+    });
+}
+
+bool has_constraint(const ColumnDef *column, ConstrType type) {
+    ListCell *cell;
+    foreach (cell, column->constraints)
+        if (lfirst_node(Constraint, cell)->contype == type) return true;
+    return false;
 }
 
 std::string constraint_name(const Constraint *constraint) {
@@ -76,6 +116,71 @@ void check_add_check_validating(RuleInput &in) {
     for_each_validating_constraint(in, CONSTR_CHECK, [&](const RelName &table, const Constraint *check) {
         in.report(kStatementStart, table.display(),
                   "ADD CHECK" + constraint_name(check) + " without NOT VALID scans every row of " + table.display() +
+                      " under an ACCESS EXCLUSIVE lock: every query on it waits");
+    });
+}
+
+void check_add_unique_constraint(RuleInput &in) {
+    for_each_index_constraint(in, CONSTR_UNIQUE, [&](const RelName &table, const Constraint *unique) {
+        in.report(kStatementStart, table.display(),
+                  "ADD UNIQUE" + constraint_name(unique) + " builds a unique index on " + table.display() +
+                      " while every query on it waits (ACCESS EXCLUSIVE lock)");
+    });
+}
+
+void check_add_primary_key(RuleInput &in) {
+    for_each_index_constraint(in, CONSTR_PRIMARY, [&](const RelName &table, const Constraint *primary) {
+        in.report(kStatementStart, table.display(),
+                  "ADD PRIMARY KEY" + constraint_name(primary) + " builds a unique index on " + table.display() +
+                      " (and checks its columns for NULLs) while every query on it waits");
+    });
+}
+
+void check_set_not_null(RuleInput &in) {
+    for_each_command(in, {AT_SetNotNull}, [&](const RelName &table, const AlterTableCmd *cmd) {
+        if (cmd->name == nullptr || in.column_is_new(table, cmd->name)) return;
+        std::string column = table.display() + "." + quote_ident(cmd->name);
+        in.report(kStatementStart, column,
+                  "SET NOT NULL on " + column + " may scan every row under an ACCESS EXCLUSIVE lock (it does "
+                  "unless a validated CHECK (" + quote_ident(cmd->name) + " IS NOT NULL) already proves it)");
+    });
+}
+
+void check_add_column_not_null_no_default(RuleInput &in) {
+    for_each_command(in, {AT_AddColumn}, [&](const RelName &table, const AlterTableCmd *cmd) {
+        if (cmd->def == nullptr || !IsA(cmd->def, ColumnDef)) return;
+        const auto *column = castNode(ColumnDef, cmd->def);
+        if (!has_constraint(column, CONSTR_NOTNULL) && !column->is_not_null) return;
+        if (has_constraint(column, CONSTR_DEFAULT) || has_constraint(column, CONSTR_IDENTITY) ||
+            has_constraint(column, CONSTR_GENERATED) || column->raw_default != nullptr || column->identity != 0)
+            return;
+        std::string name = table.display() + "." + quote_ident(column->colname);
+        in.report(kStatementStart, name,
+                  "ADD COLUMN " + quote_ident(column->colname) + " NOT NULL without a DEFAULT fails on " +
+                      table.display() + " as soon as it holds a row");
+    });
+}
+
+void check_set_logged_unlogged(RuleInput &in) {
+    for_each_command(in, {AT_SetLogged, AT_SetUnLogged}, [&](const RelName &table, const AlterTableCmd *cmd) {
+        const char *what = cmd->subtype == AT_SetLogged ? "SET LOGGED" : "SET UNLOGGED";
+        in.report(kStatementStart, table.display(),
+                  std::string(what) + " rewrites " + table.display() +
+                      " under an ACCESS EXCLUSIVE lock: every query on it waits");
+    });
+}
+
+void check_set_tablespace(RuleInput &in) {
+    for_each_command(in, {AT_SetTableSpace}, [&](const RelName &table, const AlterTableCmd *) {
+        in.report(kStatementStart, table.display(),
+                  "SET TABLESPACE copies " + table.display() + " under an ACCESS EXCLUSIVE lock: every query on it waits");
+    });
+}
+
+void check_set_access_method(RuleInput &in) {
+    for_each_command(in, {AT_SetAccessMethod}, [&](const RelName &table, const AlterTableCmd *) {
+        in.report(kStatementStart, table.display(),
+                  "SET ACCESS METHOD rewrites " + table.display() +
                       " under an ACCESS EXCLUSIVE lock: every query on it waits");
     });
 }

@@ -11,9 +11,6 @@
 
 #include "../options.hpp"
 
-#include <algorithm>
-#include <initializer_list>
-
 namespace migsafe {
 
 namespace {
@@ -37,27 +34,10 @@ void for_each_validating_constraint(RuleInput &in, ConstrType type, Visit visit)
     }
 }
 
-// Calls visit(table, cmd) for each subcommand of these kinds in an ALTER
-// TABLE of an existing table.
-template <typename Visit>
-void for_each_command(RuleInput &in, std::initializer_list<AlterTableType> kinds, Visit visit) {
-    if (!IsA(in.stmt, AlterTableStmt)) return;
-    const auto *alter = castNode(AlterTableStmt, in.stmt);
-    if (alter->objtype != OBJECT_TABLE && alter->objtype != OBJECT_MATVIEW) return;
-    ListCell *cell;
-    foreach (cell, alter->cmds) {
-        const auto *cmd = lfirst_node(AlterTableCmd, cell);
-        if (std::find(kinds.begin(), kinds.end(), cmd->subtype) == kinds.end()) continue;
-        RelName table = rel_name(alter->relation);
-        if (in.table_is_new(table)) return;
-        visit(table, cmd);
-    }
-}
-
 // ADD CONSTRAINT ... UNIQUE / PRIMARY KEY that builds its own index.
 template <typename Visit>
 void for_each_index_constraint(RuleInput &in, ConstrType type, Visit visit) {
-    for_each_command(in, {AT_AddConstraint}, [&](const RelName &table, const AlterTableCmd *cmd) {
+    for_each_alter_command(in, {AT_AddConstraint}, [&](const RelName &table, const AlterTableCmd *cmd) {
         if (cmd->def == nullptr || !IsA(cmd->def, Constraint)) return;
         const auto *constraint = castNode(Constraint, cmd->def);
         if (constraint->contype == type && constraint->indexname == nullptr) visit(table, constraint);
@@ -137,7 +117,7 @@ void check_add_primary_key(RuleInput &in) {
 }
 
 void check_set_not_null(RuleInput &in) {
-    for_each_command(in, {AT_SetNotNull}, [&](const RelName &table, const AlterTableCmd *cmd) {
+    for_each_alter_command(in, {AT_SetNotNull}, [&](const RelName &table, const AlterTableCmd *cmd) {
         if (cmd->name == nullptr || in.column_is_new(table, cmd->name)) return;
         std::string column = table.display() + "." + quote_ident(cmd->name);
         in.report(kStatementStart, column,
@@ -147,7 +127,7 @@ void check_set_not_null(RuleInput &in) {
 }
 
 void check_add_column_not_null_no_default(RuleInput &in) {
-    for_each_command(in, {AT_AddColumn}, [&](const RelName &table, const AlterTableCmd *cmd) {
+    for_each_alter_command(in, {AT_AddColumn}, [&](const RelName &table, const AlterTableCmd *cmd) {
         if (cmd->def == nullptr || !IsA(cmd->def, ColumnDef)) return;
         const auto *column = castNode(ColumnDef, cmd->def);
         if (!has_constraint(column, CONSTR_NOTNULL) && !column->is_not_null) return;
@@ -162,7 +142,7 @@ void check_add_column_not_null_no_default(RuleInput &in) {
 }
 
 void check_set_logged_unlogged(RuleInput &in) {
-    for_each_command(in, {AT_SetLogged, AT_SetUnLogged}, [&](const RelName &table, const AlterTableCmd *cmd) {
+    for_each_alter_command(in, {AT_SetLogged, AT_SetUnLogged}, [&](const RelName &table, const AlterTableCmd *cmd) {
         const char *what = cmd->subtype == AT_SetLogged ? "SET LOGGED" : "SET UNLOGGED";
         in.report(kStatementStart, table.display(),
                   std::string(what) + " rewrites " + table.display() +
@@ -171,14 +151,14 @@ void check_set_logged_unlogged(RuleInput &in) {
 }
 
 void check_set_tablespace(RuleInput &in) {
-    for_each_command(in, {AT_SetTableSpace}, [&](const RelName &table, const AlterTableCmd *) {
+    for_each_alter_command(in, {AT_SetTableSpace}, [&](const RelName &table, const AlterTableCmd *) {
         in.report(kStatementStart, table.display(),
                   "SET TABLESPACE copies " + table.display() + " under an ACCESS EXCLUSIVE lock: every query on it waits");
     });
 }
 
 void check_set_access_method(RuleInput &in) {
-    for_each_command(in, {AT_SetAccessMethod}, [&](const RelName &table, const AlterTableCmd *) {
+    for_each_alter_command(in, {AT_SetAccessMethod}, [&](const RelName &table, const AlterTableCmd *) {
         in.report(kStatementStart, table.display(),
                   "SET ACCESS METHOD rewrites " + table.display() +
                       " under an ACCESS EXCLUSIVE lock: every query on it waits");

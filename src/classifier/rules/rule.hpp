@@ -9,6 +9,8 @@
 #include "../script_state.hpp"
 #include "../source_position.hpp"
 
+#include <algorithm>
+#include <initializer_list>
 #include <optional>
 #include <string>
 
@@ -62,6 +64,28 @@ private:
     const RuleInfo *rule_ = nullptr;
     std::optional<Changes> changes_;
 };
+
+// Calls visit(table, cmd) for every subcommand of these kinds in an ALTER
+// TABLE (or ALTER MATERIALIZED VIEW) of a table that existed before the
+// script (or, in the database, the transaction).
+template <typename Visit>
+void for_each_alter_command(RuleInput &in, std::initializer_list<AlterTableType> kinds, Visit visit) {
+    if (!IsA(in.stmt, AlterTableStmt)) return;
+    const auto *alter = castNode(AlterTableStmt, in.stmt);
+    if (alter->objtype != OBJECT_TABLE && alter->objtype != OBJECT_MATVIEW) return;
+    auto of_kind = [&](const ListCell *cell) {
+        AlterTableType subtype = lfirst_node(AlterTableCmd, cell)->subtype;
+        return std::find(kinds.begin(), kinds.end(), subtype) != kinds.end();
+    };
+    const ListCell *cell;
+    bool any = false;
+    foreach (cell, alter->cmds) any = any || of_kind(cell);
+    if (!any) return;  // the common case: name the table only when needed
+    RelName table = rel_name(alter->relation);
+    if (in.table_is_new(table)) return;
+    foreach (cell, alter->cmds)
+        if (of_kind(cell)) visit(table, lfirst_node(AlterTableCmd, cell));
+}
 
 // One entry per rule: its catalogue data and its check.
 struct Rule {

@@ -194,6 +194,16 @@ const Rule *rule_table_end() { return std::end(kRules); }
 std::size_t rule_count() { return std::size(kRules); }
 const RuleInfo &rule_info(std::size_t index) { return kRules[index].info; }
 
+Finding finding_of(const RuleInfo &rule, std::string object, std::string message) {
+    Finding finding;
+    finding.rule = rule.id;
+    finding.severity = rule.severity;
+    finding.object = std::move(object);
+    finding.message = std::move(message);
+    finding.hint = rule.hint;
+    return finding;
+}
+
 const RuleInfo *find_rule(std::string_view id) {
     for (const Rule &rule : kRules)
         if (id == rule.info.id) return &rule.info;

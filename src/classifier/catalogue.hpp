@@ -23,4 +23,8 @@ const RuleInfo &rule_info(std::size_t index);
 // The rule with this id, or nullptr.
 const RuleInfo *find_rule(std::string_view id);
 
+// A finding of this rule, with the catalogue's id, severity and hint; the
+// caller sets where it is (statement, line, col).
+Finding finding_of(const RuleInfo &rule, std::string object, std::string message);
+
 }  // namespace migsafe

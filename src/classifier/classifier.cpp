@@ -35,15 +35,10 @@ std::vector<RelName> ProtectedNames::protected_in_schema(const std::string &sche
 void RuleInput::report(int location, const std::string &object, const std::string &message) {
     int offset = location >= 0 ? location : statement_.location;
     LineCol position = lines_.at_byte(offset);
-    Finding finding;
+    Finding finding = finding_of(*rule_, object, message);
     finding.statement = index_;
     finding.line = position.line;
     finding.col = position.col;
-    finding.rule = rule_->id;
-    finding.severity = rule_->severity;
-    finding.object = object;
-    finding.message = message;
-    finding.hint = rule_->hint;
     out_.push_back(std::move(finding));
 }
 

@@ -2,6 +2,7 @@
 
 #include "../classifier/catalogue.hpp"
 #include "../classifier/source_position.hpp"
+#include "../parser/script_parser.hpp"
 
 extern "C" {
 #include "parser/parser.h"
@@ -24,10 +25,6 @@ struct Comment {
     std::string text; // up to the next token
     int next_token;   // byte offset of the next token that is not a comment, or -1
 };
-
-bool starts_comment(const char *text, int offset) {
-    return (text[offset] == '-' && text[offset + 1] == '-') || (text[offset] == '/' && text[offset + 1] == '*');
-}
 
 // The comments of a script that mention the marker, with the offset of the
 // first real token after each.
@@ -129,16 +126,11 @@ int statement_after(const Script &script, const Comment &comment) {
 }
 
 Finding unused_ignore(const Script &script, const Comment &comment, int statement, const std::string &message) {
-    const RuleInfo *rule = find_rule("unused-ignore");
     LineCol at = LineIndex(script.text).at_byte(comment.offset);
-    Finding finding;
+    Finding finding = finding_of(*find_rule("unused-ignore"), "", message);
     finding.statement = statement;
     finding.line = at.line;
     finding.col = at.col;
-    finding.rule = "unused-ignore";
-    finding.severity = rule->severity;
-    finding.message = message;
-    finding.hint = rule->hint;
     return finding;
 }
 

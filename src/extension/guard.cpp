@@ -209,11 +209,6 @@ std::string approval_hint(const Permission &permission, const std::vector<const 
     return hint;
 }
 
-const char *palloc_copy(const std::string &text) {
-    const char *data = text.c_str();
-    return pg_call([&] { return static_cast<const char *>(pstrdup(data)); });
-}
-
 // ---- outcomes ----------------------------------------------------------------
 
 void warn_review(const Finding &finding) {
@@ -234,25 +229,6 @@ state::AuditEntry audit_entry(const std::vector<const Finding *> &findings, std:
         entry.objects.push_back(finding->object);
     }
     return entry;
-}
-
-void log_blocked(const std::string &message, const std::vector<const Finding *> &findings, const std::string &reason,
-                 const std::string &approval, std::string_view statement) {
-    state::AuditEntry entry = audit_entry(findings, statement);
-    std::string rules, objects;
-    for (std::size_t i = 0; i < findings.size(); ++i) {
-        rules += (i ? "," : "") + entry.rules[i];
-        objects += (i ? "," : "") + entry.objects[i];
-    }
-    std::string fields = state::session_fields();
-    pg_call([&] {
-        ereport(LOG_SERVER_ONLY,
-                (errmsg_internal("%s", message.c_str()),
-                 errdetail_internal("%s rules=%s objects=%s approval=%s mode=%s reason=%s statement=%s",
-                                    fields.c_str(), rules.c_str(), objects.c_str(), approval.c_str(),
-                                    settings::mode_name(), reason.c_str(), entry.statement.c_str()),
-                 errhidestmt(true)));
-    });
 }
 
 // The findings that need an approval: dangerous ones, and review ones under
@@ -315,8 +291,10 @@ void not_allowed(const Permission &permission, const Coverage &cover, state::Aud
         return state::audit(entry);
     }
     std::string message = "migsafe blocked " + summary(cover.uncovered);
-    log_blocked(message, cover.uncovered, reason, permission.approval_name, statement);
-    throw Blocked{palloc_copy(message), palloc_copy(text), palloc_copy(hint)};
+    state::AuditEntry refused = audit_entry(cover.uncovered, statement);
+    refused.approval = permission.approval_name;
+    state::log_entry(message, refused, reason);
+    throw Blocked{pg_strdup(message), pg_strdup(text), pg_strdup(hint)};
 }
 
 // The statement without the white space and comments that precede it in a
@@ -353,14 +331,8 @@ void judge_findings(const Findings &findings, std::string_view statement) {
 }
 
 Finding database_finding(const char *rule, const std::string &object, const std::string &message) {
-    const RuleInfo *info = find_rule(rule);
-    Finding finding;
+    Finding finding = finding_of(*find_rule(rule), object, message);
     finding.statement = 1;
-    finding.rule = rule;
-    finding.severity = info != nullptr ? info->severity : Severity::dangerous;
-    finding.object = object;
-    finding.message = message;
-    finding.hint = info != nullptr ? info->hint : "";
     return finding;
 }
 

@@ -168,20 +168,15 @@ void run_in_subtransaction(void *argument) {
 
 using Row = std::vector<std::optional<std::string>>;
 
-const char *pg_copy(const std::string &text) {
-    const char *data = text.c_str();
-    return pg_call([&] { return static_cast<const char *>(pstrdup(data)); });
-}
-
 // Fail closed: a state that cannot be read refuses the statement being
 // judged, with SQLSTATE MS001 and the way to repair. (The transaction aborts
 // right after, which releases what the failed query held.)
 [[noreturn]] void refuse_unreadable_state(const PgError &error) {
     std::string database = pg_call([] { return get_database_name(MyDatabaseId); });
-    throw Blocked{pg_copy("migsafe cannot read its state in database \"" + database + "\""),
-                  pg_copy(std::string("The guard cannot tell whether the statement is allowed: ") + error.what() +
+    throw Blocked{pg_strdup("migsafe cannot read its state in database \"" + database + "\""),
+                  pg_strdup(std::string("The guard cannot tell whether the statement is allowed: ") + error.what() +
                           "."),
-                  pg_copy("A table of schema migsafe is missing or damaged. As a superuser, reinstall: "
+                  pg_strdup("A table of schema migsafe is missing or damaged. As a superuser, reinstall: "
                           "DROP EXTENSION migsafe; CREATE EXTENSION migsafe; (approvals, windows, protected "
                           "tables and the audit are lost: copy the migsafe.* tables first if they can be read).")};
 }
@@ -233,6 +228,27 @@ std::string joined(const std::vector<std::string> &values) {
     std::string out;
     for (const std::string &value : values) out += (out.empty() ? "" : ",") + value;
     return out;
+}
+
+// The client's address as inet_client_addr() gives it, or "local".
+const char *client_address() {
+    LOCAL_FCINFO(call, 0);
+    InitFunctionCallInfoData(*call, nullptr, 0, InvalidOid, nullptr, nullptr);
+    Datum address = inet_client_addr(call);
+    return call->isnull ? "local" : DatumGetCString(DirectFunctionCall1(inet_out, address));
+}
+
+// The session's fields: "user=... role=... database=... application=... client=...".
+std::string session_fields() {
+    return pg_call([]() -> const char * {
+        const char *user = GetUserNameFromId(GetSessionUserId(), true);
+        const char *role = GetUserNameFromId(GetUserId(), true);
+        const char *database = get_database_name(MyDatabaseId);
+        const char *client = client_address();
+        return psprintf("user=%s role=%s database=%s application=%s client=%s", user ? user : "?",
+                        role ? role : "?", database ? database : "?",
+                        application_name != nullptr ? application_name : "", client);
+    });
 }
 
 }  // namespace
@@ -312,26 +328,6 @@ std::vector<unsigned int> protected_relations() {
     return relations;
 }
 
-// The client's address as inet_client_addr() gives it, or "local".
-static const char *client_address() {
-    LOCAL_FCINFO(call, 0);
-    InitFunctionCallInfoData(*call, nullptr, 0, InvalidOid, nullptr, nullptr);
-    Datum address = inet_client_addr(call);
-    return call->isnull ? "local" : DatumGetCString(DirectFunctionCall1(inet_out, address));
-}
-
-std::string session_fields() {
-    return pg_call([]() -> const char * {
-        const char *user = GetUserNameFromId(GetSessionUserId(), true);
-        const char *role = GetUserNameFromId(GetUserId(), true);
-        const char *database = get_database_name(MyDatabaseId);
-        const char *client = client_address();
-        return psprintf("user=%s role=%s database=%s application=%s client=%s", user ? user : "?",
-                        role ? role : "?", database ? database : "?",
-                        application_name != nullptr ? application_name : "", client);
-    });
-}
-
 void audit(const AuditEntry &entry, bool also_log) {
     static const char *sql =
         "INSERT INTO migsafe.audit_log (session_role, acting_role, database_name, application_name, "
@@ -356,14 +352,19 @@ void audit(const AuditEntry &entry, bool also_log) {
         if (write.error == nullptr && !also_log) return;
         fallback_reason = write.error != nullptr ? write.error : "written; logged as well";
     }
+    log_entry("migsafe audit: " + joined(entry.rules) + " ran (" + entry.outcome + ")", entry,
+              "no audit row: " + fallback_reason);
+}
+
+void log_entry(const std::string &message, const AuditEntry &entry, const std::string &reason) {
     std::string fields = session_fields();
     std::string rules = joined(entry.rules), objects = joined(entry.objects);
     pg_call([&] {
         ereport(LOG_SERVER_ONLY,
-                (errmsg("migsafe audit: %s ran (%s)", rules.c_str(), entry.outcome.c_str()),
-                 errdetail("%s objects=%s approval=%s mode=%s statement=%s (no audit row: %s)", fields.c_str(),
-                           objects.c_str(), entry.approval.c_str(), settings::mode_name(), entry.statement.c_str(),
-                           fallback_reason.c_str()),
+                (errmsg_internal("%s", message.c_str()),
+                 errdetail_internal("%s rules=%s objects=%s approval=%s mode=%s reason=%s statement=%s",
+                                    fields.c_str(), rules.c_str(), objects.c_str(), entry.approval.c_str(),
+                                    settings::mode_name(), reason.c_str(), entry.statement.c_str()),
                  errhidestmt(true)));
     });
 }

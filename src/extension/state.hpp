@@ -82,8 +82,10 @@ struct AuditEntry {
 // audit table may be about to go).
 void audit(const AuditEntry &entry, bool also_log = false);
 
-// The audit fields of this session, for server-log lines:
-// "user=... role=... database=... application=... client=...".
-std::string session_fields();
+// A server-log line (never sent to the client): message, then as DETAIL the
+// session's fields and the entry's: "user=... role=... database=...
+// application=... client=... rules=... objects=... approval=... mode=...
+// reason=... statement=...".
+void log_entry(const std::string &message, const AuditEntry &entry, const std::string &reason);
 
 }  // namespace migsafe::state

@@ -15,6 +15,7 @@ extern "C" {
 }
 
 #include <exception>
+#include <string>
 #include <type_traits>
 
 namespace migsafe {
@@ -65,6 +66,13 @@ auto pg_call(Call call) -> decltype(call()) {
         if (error != nullptr) throw PgError(error);
         return frame.result;
     }
+}
+
+// A copy of text in the current memory context (for messages raised later,
+// when no allocation may happen).
+inline const char *pg_strdup(const std::string &text) {
+    const char *data = text.c_str();
+    return pg_call([&] { return static_cast<const char *>(pstrdup(data)); });
 }
 
 }  // namespace migsafe

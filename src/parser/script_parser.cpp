@@ -12,14 +12,6 @@ namespace migsafe {
 
 namespace {
 
-// libpg_query's copy of the lexer also returns comments as tokens (the
-// server's skips them). A token that starts with "--" or "/*" is a comment:
-// the lexer never makes an operator of those characters.
-bool is_comment_token(const char *text, int location) {
-    return (text[location] == '-' && text[location + 1] == '-') ||
-           (text[location] == '/' && text[location + 1] == '*');
-}
-
 // White space as PostgreSQL's lexer defines it (scan.l: space [ \t\n\r\f\v]).
 bool lexer_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
@@ -36,8 +28,7 @@ int first_token_in(MemoryContext scratch, const char *text, int location, int le
     int end = length > 0 ? location + length : location + static_cast<int>(strlen(text + location));
     int at = location;
     while (at < end && lexer_space(text[at])) ++at;
-    bool comment = at + 1 < end && ((text[at] == '-' && text[at + 1] == '-') || (text[at] == '/' && text[at + 1] == '*'));
-    if (!comment) return at;
+    if (at + 1 >= end || !starts_comment(text, at)) return at;
     return pg_call([&]() -> int {
         MemoryContext caller = switch_memory_context(scratch);
         std::size_t size = static_cast<std::size_t>(end - location);
@@ -51,7 +42,7 @@ int first_token_in(MemoryContext scratch, const char *text, int location, int le
         int token;
         do
             token = core_yylex(&value, &token_location, scanner);
-        while (token != 0 && is_comment_token(copy, token_location));
+        while (token != 0 && starts_comment(copy, token_location));
         scanner_finish(scanner);
         switch_memory_context(caller);
         MemoryContextReset(scratch);
@@ -68,6 +59,10 @@ void delete_context(MemoryContext context) {
 }
 
 }  // namespace
+
+bool starts_comment(const char *text, int offset) {
+    return (text[offset] == '-' && text[offset + 1] == '-') || (text[offset] == '/' && text[offset + 1] == '*');
+}
 
 int first_token_offset(const char *text, int location, int length) {
     MemoryContext scratch = scratch_context();

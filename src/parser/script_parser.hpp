@@ -32,6 +32,12 @@ using RawParse = List *(*)(const char *text);
 // context. Throws ParseError for invalid SQL.
 Script parse_script(const char *text, RawParse raw_parse);
 
+// Whether a token (or white space) at offset starts a comment: "--" or
+// "/*". libpg_query's copy of the lexer returns comments as tokens (the
+// server's skips them); the lexer never makes an operator of those
+// characters.
+bool starts_comment(const char *text, int offset);
+
 // Byte offset of the first token of a statement that starts at location
 // (RawStmt.stmt_location: just after the previous semicolon, before any white
 // space and comments) and runs for length bytes (0: to the end of text). The

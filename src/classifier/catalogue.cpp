@@ -158,6 +158,12 @@ constexpr Rule kRules[] = {
       "Give the column a DEFAULT (a constant default is instant since PostgreSQL 11), or add it "
       "nullable, backfill it, then make it NOT NULL safely."},
      check_add_column_not_null_no_default},
+    {{"add-column-volatile-default", review,
+      "ALTER TABLE ... ADD COLUMN with a volatile DEFAULT (gen_random_uuid(), random(), clock_timestamp(), "
+      "nextval() and serial types), an identity or a stored generated column, on an existing table",
+      "Add the column without the default (or with a constant one: instant), set the default for new "
+      "rows with ALTER COLUMN ... SET DEFAULT, and backfill existing rows in batches."},
+     check_add_column_volatile_default},
     {{"set-logged-unlogged", review, "ALTER TABLE ... SET LOGGED / SET UNLOGGED of an existing table",
       "Both rewrite the table under an ACCESS EXCLUSIVE lock: run them in a maintenance window."},
      check_set_logged_unlogged},
@@ -174,6 +180,13 @@ constexpr Rule kRules[] = {
     {{"cluster", review, "CLUSTER of an existing table (rewrites it under an ACCESS EXCLUSIVE lock)",
       "Use pg_repack --order-by (online), or run CLUSTER only in a maintenance window."},
      check_cluster},
+    {{"missing-lock-timeout", review,
+      "(opt-in: --require-lock-timeout, migsafe.require_lock_timeout) a statement taking an ACCESS "
+      "EXCLUSIVE lock on an existing table with no SET lock_timeout before it",
+      "Begin the migration with SET lock_timeout = '5s' (and retry when it fails), or let the database "
+      "apply one: migsafe.ddl_lock_timeout.",
+      true},
+     check_missing_lock_timeout},
     {{"do-block", review, "DO block: runs immediately, but its statements cannot be read ahead",
       "migsafe in the database checks every statement of the block as it runs; prefer plain "
       "SQL statements in migrations so that offline checks can see them."},

@@ -14,6 +14,7 @@ struct RuleInfo {
     Severity severity;
     const char *summary;   // one line: what the rule flags
     const char *hint;      // the safe alternative, shown with every finding
+    bool opt_in = false;   // runs only when switched on (Context::opted_in)
 };
 
 // All rules, in documentation order: rule_info(0) .. rule_info(rule_count() - 1).

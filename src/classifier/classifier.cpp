@@ -32,6 +32,10 @@ std::vector<RelName> ProtectedNames::protected_in_schema(const std::string &sche
     return found;
 }
 
+bool ProtectedNames::opted_in(std::string_view rule) const {
+    return std::find(opted_in_.begin(), opted_in_.end(), rule) != opted_in_.end();
+}
+
 void RuleInput::report(int location, const std::string &object, const std::string &message) {
     int offset = location >= 0 ? location : statement_.location;
     LineCol position = lines_.at_byte(offset);
@@ -51,6 +55,7 @@ Findings classify(const Script &script, const Context &context) {
         ++index;
         RuleInput input(statement, index, static_cast<int>(script.statements.size()), state, context, lines, findings);
         for (const Rule *rule = rule_table_begin(); rule != rule_table_end(); ++rule) {
+            if (rule->info.opt_in && !context.opted_in(rule->info.id)) continue;
             input.set_rule(&rule->info);
             rule->check(input);
         }

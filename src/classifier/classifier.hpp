@@ -57,19 +57,47 @@ public:
     // by OID: their qualified name, or nullopt when the front door has no
     // catalog (the CLI never sees analysed statements).
     virtual std::optional<RelName> relation_name(unsigned int) const { return std::nullopt; }
+
+    // Catalog facts that make the lock rules exact in the database. Offline
+    // each is nullopt ("cannot know") and the finding says "may".
+    // Whether ALTER COLUMN ... TYPE to this type (no USING) rewrites the table.
+    virtual std::optional<bool> type_change_rewrites(const RelName &, const std::string & /*column*/,
+                                                     const TypeName *) const {
+        return std::nullopt;
+    }
+    // Whether a validated CHECK constraint proves the column holds no NULL,
+    // so that SET NOT NULL skips its scan.
+    virtual std::optional<bool> not_null_proven(const RelName &, const std::string & /*column*/) const {
+        return std::nullopt;
+    }
+    // Whether the table certainly holds no row (it has no pages at all).
+    virtual std::optional<bool> table_is_empty(const RelName &) const { return std::nullopt; }
+    // Whether a function of this (possibly qualified) name is volatile;
+    // nullopt when no function of that name is known.
+    virtual std::optional<bool> function_is_volatile(const List *) const { return std::nullopt; }
+
+    // The guard only: the session will run the statement with a lock_timeout
+    // (its own, or migsafe.ddl_lock_timeout).
+    virtual bool lock_timeout_in_effect() const { return false; }
+
+    // Whether an opt-in rule (RuleInfo::opt_in) is switched on.
+    virtual bool opted_in(std::string_view) const { return false; }
 };
 
 // The offline context: a list of protected names (--protect, or the
-// `protected` argument of migsafe_check()).
+// `protected` argument of migsafe_check()) and the opt-in rules switched on.
 class ProtectedNames final : public Context {
 public:
     ProtectedNames() = default;
-    explicit ProtectedNames(std::vector<RelName> names) : names_(std::move(names)) {}
+    explicit ProtectedNames(std::vector<RelName> names, std::vector<std::string> opted_in = {})
+        : names_(std::move(names)), opted_in_(std::move(opted_in)) {}
     std::optional<RelName> protected_match(const RelName &table) const override;
     std::vector<RelName> protected_in_schema(const std::string &schema) const override;
+    bool opted_in(std::string_view rule) const override;
 
 private:
     std::vector<RelName> names_;
+    std::vector<std::string> opted_in_;  // rule ids (--require-lock-timeout)
 };
 
 Findings classify(const Script &script, const Context &context);

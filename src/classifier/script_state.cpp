@@ -1,6 +1,8 @@
 #include "script_state.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 
 namespace migsafe {
 
@@ -149,6 +151,9 @@ void ScriptState::record(const Node *stmt) {
         case T_TransactionStmt:
             record_transaction(castNode(TransactionStmt, stmt));
             break;
+        case T_VariableSetStmt:
+            record_setting(castNode(VariableSetStmt, stmt));
+            break;
         default:
             break;
     }
@@ -279,6 +284,7 @@ void ScriptState::record_transaction(const TransactionStmt *stmt) {
         case TRANS_STMT_ROLLBACK:
         case TRANS_STMT_PREPARE:
             in_block_ = false;
+            if (lock_timeout_ == LockTimeout::local) lock_timeout_ = LockTimeout::unset;
             break;
         default:
             break;
@@ -291,6 +297,41 @@ void ScriptState::record_transaction(const TransactionStmt *stmt) {
     schemas_.clear();
     indexes_.clear();
     types_.clear();
+    lock_timeout_ = LockTimeout::unset;  // a SET inside the rolled-back work is undone too
+}
+
+namespace {
+
+// A setting's value as SET gives it: 0, '0', '0s', '0ms', 0.0 switch the
+// timeout off; anything else (including values PostgreSQL would reject)
+// counts as set.
+bool is_zero_setting(const Node *value) {
+    if (value == nullptr || !IsA(value, A_Const) || castNode(A_Const, value)->isnull) return false;
+    const Node *constant = reinterpret_cast<const Node *>(&castNode(A_Const, value)->val);
+    if (IsA(constant, Integer)) return intVal(constant) == 0;
+    const char *text = IsA(constant, String) ? strVal(constant) : IsA(constant, Float) ? castNode(Float, constant)->fval
+                                                                                       : nullptr;
+    if (text == nullptr) return false;
+    char *end = nullptr;
+    double number = strtod(text, &end);
+    return end != text && number == 0;
+}
+
+}  // namespace
+
+void ScriptState::record_setting(const VariableSetStmt *stmt) {
+    if (stmt->kind == VAR_RESET_ALL) {
+        lock_timeout_ = LockTimeout::unset;
+        return;
+    }
+    if (stmt->name == nullptr || strcmp(stmt->name, "lock_timeout") != 0) return;
+    bool set = stmt->kind == VAR_SET_VALUE && list_length(stmt->args) == 1 && !is_zero_setting(static_cast<Node *>(linitial(stmt->args)));
+    if (!set)
+        lock_timeout_ = LockTimeout::unset;
+    else if (stmt->is_local)
+        lock_timeout_ = LockTimeout::local;
+    else
+        lock_timeout_ = LockTimeout::session;
 }
 
 // SET SCHEMA moves a table: a new one stays new in its new schema; an

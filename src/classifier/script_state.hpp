@@ -61,6 +61,10 @@ public:
     // Inside an explicit BEGIN ... COMMIT of the script.
     bool in_transaction_block() const { return in_block_; }
 
+    // A SET [LOCAL] lock_timeout to a non-zero value is in effect (SET LOCAL
+    // until the end of its transaction block, or of the script).
+    bool lock_timeout_set() const { return lock_timeout_ != LockTimeout::unset; }
+
     // The name a table had before the script renamed or moved it (itself if
     // it was not renamed): protection follows a table through renames.
     RelName original_name(const RelName &table) const;
@@ -75,6 +79,7 @@ private:
     void record_drop(const DropStmt *stmt);
     void record_set_schema(const AlterObjectSchemaStmt *stmt);
     void record_transaction(const TransactionStmt *stmt);
+    void record_setting(const VariableSetStmt *stmt);
     void rename_table(const RelName &from, const RelName &to);
 
     NameSet tables_;
@@ -84,6 +89,7 @@ private:
     NameSet types_;
     std::vector<std::pair<RelName, RelName>> renames_;  // (old, new), in order
     bool in_block_ = false;
+    enum class LockTimeout { unset, session, local } lock_timeout_ = LockTimeout::unset;
 };
 
 }  // namespace migsafe

@@ -128,7 +128,7 @@ std::string migration_name(const std::string &path) {
 
 Findings check_sql(const std::string &sql, const CheckOptions &options) {
     Findings findings = in_parser_memory([&] {
-        ProtectedNames context(parse_protected(options.protect));
+        ProtectedNames context(parse_protected(options.protect), options.opted_in);
         Script script = parse_script(sql.c_str(), library_raw_parse);
         Findings found = classify(script, context);
         if (options.ignores) apply_ignores(script, found);

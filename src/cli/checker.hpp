@@ -30,6 +30,7 @@ struct CheckOptions {
     std::map<std::string, Severity> severity;  // per-rule severity overrides
     bool strict = false;                 // review findings fail too
     bool ignores = true;                 // honour -- migsafe-ignore comments
+    std::vector<std::string> opted_in;   // opt-in rules switched on (missing-lock-timeout)
 };
 
 // Whether a finding fails the check (exit status 1).

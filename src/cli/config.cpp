@@ -60,21 +60,28 @@ Config load_config(const std::string &path) {
         } else if (key == "strict") {
             if (!value.is_boolean()) throw std::runtime_error(path + ": \"strict\" must be true or false");
             config.strict = value.get<bool>();
+        } else if (key == "require_lock_timeout") {
+            if (!value.is_boolean())
+                throw std::runtime_error(path + ": \"require_lock_timeout\" must be true or false");
+            config.require_lock_timeout = value.get<bool>();
         } else {
-            throw std::runtime_error(path + ": unknown key \"" + key + "\" (protect, disable, severity, strict)");
+            throw std::runtime_error(path + ": unknown key \"" + key +
+                                     "\" (protect, disable, severity, strict, require_lock_timeout)");
         }
     }
     return config;
 }
 
 CheckOptions merge(const Config &config, const std::vector<std::string> &protect_flag, bool strict_flag,
-                   bool ignores) {
+                   bool ignores, bool require_lock_timeout_flag) {
     CheckOptions options;
     options.protect = !protect_flag.empty() ? protect_flag : config.protect.value_or(std::vector<std::string>{});
     options.disabled = config.disabled;
     options.severity = config.severity;
     options.strict = strict_flag || config.strict.value_or(false);
     options.ignores = ignores;
+    if (require_lock_timeout_flag || config.require_lock_timeout.value_or(false))
+        options.opted_in.push_back("missing-lock-timeout");
     return options;
 }
 

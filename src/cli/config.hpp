@@ -21,14 +21,16 @@ struct Config {
     std::vector<std::string> disabled;          // from "disable" and severity "off"
     std::map<std::string, Severity> severity;
     std::optional<bool> strict;
+    std::optional<bool> require_lock_timeout;
 };
 
 // Reads and validates FILE; throws std::runtime_error("FILE: what is wrong").
 Config load_config(const std::string &path);
 
 // The options of a check: the configuration, with command-line flags winning
-// (--protect replaces the file's list; --strict turns strict on).
+// (--protect replaces the file's list; --strict and --require-lock-timeout
+// turn their setting on).
 CheckOptions merge(const Config &config, const std::vector<std::string> &protect_flag, bool strict_flag,
-                   bool ignores);
+                   bool ignores, bool require_lock_timeout_flag = false);
 
 }  // namespace migsafe::cli

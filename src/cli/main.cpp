@@ -1,5 +1,5 @@
 // migsafe: the offline checker.
-//   migsafe check [--format text|json|sarif|github] [--strict] [--protect NAME[,NAME]]
+//   migsafe check [--format text|json|sarif|github] [--strict] [--require-lock-timeout] [--protect NAME[,NAME]]
 //                 [--config FILE] [--no-ignores] [--changed-since REV] PATH...
 //   migsafe rules
 //   migsafe explain RULE
@@ -35,6 +35,7 @@ struct CheckFlags {
     std::string changed_since;
     bool strict = false;
     bool no_ignores = false;
+    bool require_lock_timeout = false;
 };
 
 int exit_status(const std::vector<migsafe::cli::FileResult> &results, const migsafe::cli::CheckOptions &options) {
@@ -52,7 +53,8 @@ bool colour_output() { return isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") =
 int run_check(const CheckFlags &flags) {
     migsafe::cli::Config config;
     if (!flags.config.empty()) config = migsafe::cli::load_config(flags.config);
-    migsafe::cli::CheckOptions options = migsafe::cli::merge(config, flags.protect, flags.strict, !flags.no_ignores);
+    migsafe::cli::CheckOptions options = migsafe::cli::merge(config, flags.protect, flags.strict, !flags.no_ignores,
+                                                                         flags.require_lock_timeout);
     migsafe::cli::validate_protected(options.protect);
     std::vector<std::string> inputs = flags.changed_since.empty()
                                           ? migsafe::cli::collect_inputs(flags.paths)
@@ -104,7 +106,10 @@ int main(int argc, char **argv) {
     check->add_option("--protect", flags.protect, "protected table names (name or schema.name)")
         ->delimiter(',')
         ->allow_extra_args(false);
-    check->add_option("--config", flags.config, "JSON configuration: protect, disable, severity, strict");
+    check->add_option("--config", flags.config,
+                      "JSON configuration: protect, disable, severity, strict, require_lock_timeout");
+    check->add_flag("--require-lock-timeout", flags.require_lock_timeout,
+                    "report ACCESS EXCLUSIVE locks taken with no SET lock_timeout before them (missing-lock-timeout)");
     check->add_flag("--no-ignores", flags.no_ignores, "report what -- migsafe-ignore comments suppress");
     check->add_option("--changed-since", flags.changed_since,
                       "check only the *.sql files added or changed since this git revision (under PATHs, default .)");

@@ -3,6 +3,7 @@
 #include "test_support.hpp"
 
 #include "classifier/catalogue.hpp"
+#include "cli/checker.hpp"
 
 #include <gtest/gtest.h>
 
@@ -57,6 +58,8 @@ const std::map<std::string, Severity> kDesignedRules{
     {"add-primary-key", Severity::review},
     {"set-not-null", Severity::review},
     {"add-column-not-null-no-default", Severity::review},
+    {"add-column-volatile-default", Severity::review},
+    {"missing-lock-timeout", Severity::review},
     {"set-logged-unlogged", Severity::review},
     {"set-tablespace", Severity::review},
     {"set-access-method", Severity::review},
@@ -103,6 +106,8 @@ const std::map<std::string, std::string> kExamples{
     {"add-primary-key", "ALTER TABLE t ADD PRIMARY KEY (id);"},
     {"set-not-null", "ALTER TABLE t ALTER COLUMN a SET NOT NULL;"},
     {"add-column-not-null-no-default", "ALTER TABLE t ADD COLUMN a int NOT NULL;"},
+    {"add-column-volatile-default", "ALTER TABLE t ADD COLUMN a uuid DEFAULT gen_random_uuid();"},
+    {"missing-lock-timeout", "ALTER TABLE t ADD COLUMN a int;"},
     {"set-logged-unlogged", "ALTER TABLE t SET UNLOGGED;"},
     {"set-tablespace", "ALTER TABLE t SET TABLESPACE s;"},
     {"set-access-method", "ALTER TABLE t SET ACCESS METHOD heap2;"},
@@ -193,10 +198,16 @@ TEST_P(EveryRule, ExampleTriggersItWithCatalogueSeverityAndHint) {
     }
     auto example = kExamples.find(id);
     ASSERT_NE(example, kExamples.end()) << "no example for " << id;
-    Findings findings = of_rule(check(example->second, {"users"}), id);
-    ASSERT_EQ(findings.size(), 1u) << example->second;
     const RuleInfo *rule = find_rule(id);
     ASSERT_NE(rule, nullptr);
+    cli::CheckOptions options{{"users"}};
+    if (rule->opt_in) {
+        // Off unless switched on.
+        EXPECT_TRUE(of_rule(cli::check_sql(example->second, options), id).empty()) << example->second;
+        options.opted_in = {id};
+    }
+    Findings findings = of_rule(cli::check_sql(example->second, options), id);
+    ASSERT_EQ(findings.size(), 1u) << example->second;
     EXPECT_EQ(findings[0].severity, rule->severity);
     EXPECT_EQ(findings[0].hint, rule->hint);
     EXPECT_FALSE(findings[0].message.empty());

@@ -74,6 +74,19 @@ Strings summary(const Findings &findings) {
     return out;
 }
 
+void for_each_statement(const std::string &sql, const std::function<void(const Node *)> &visit) {
+    ParserMemory memory;
+    PgQueryInternalParsetreeAndError parsed = pg_query_raw_parse(sql.c_str());
+    free(parsed.stderr_buffer);
+    if (parsed.error != nullptr) {
+        std::string message = parsed.error->message;
+        pg_query_free_error(parsed.error);
+        throw std::runtime_error(message);
+    }
+    ListCell *cell;
+    foreach (cell, parsed.tree) visit(lfirst_node(RawStmt, cell)->stmt);
+}
+
 RelName table_name(const std::string &text) {
     ParserMemory memory;
     return parse_table_name(text.c_str());

@@ -5,6 +5,7 @@
 #include "classifier/finding.hpp"
 #include "classifier/names.hpp"
 
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -37,6 +38,10 @@ Strings objects_of(const Findings &findings);
 // one string that states everything a test usually asserts.
 Strings summary(const Findings &findings);
 std::string summary(const Finding &finding);
+
+// Calls visit with each statement's raw parse tree (libpg_query), inside a
+// memory context that lives as long as the call.
+void for_each_statement(const std::string &sql, const std::function<void(const Node *)> &visit);
 
 // migsafe::parse_table_name, run in a libpg_query memory context.
 RelName table_name(const std::string &text);

@@ -1,6 +1,8 @@
 // ALTER TABLE subcommands: drop-column, drop-constraint, alter-column-type.
 #include "rule.hpp"
 
+#include "../table_locks.hpp"
+
 namespace migsafe {
 
 namespace {
@@ -33,10 +35,16 @@ void check_drop_constraint(RuleInput &in) {
 void check_alter_column_type(RuleInput &in) {
     for_each_alter_command(in, {AT_AlterColumnType}, [&](const RelName &table, const AlterTableCmd *cmd) {
         if (in.column_is_new(table, cmd->name)) return;
+        // In the database a binary-coercible change (varchar(20) to
+        // varchar(40) or text, numeric(10,2) to numeric(12,2)) is known to
+        // rewrite nothing and lose nothing.
+        std::optional<bool> rewrites = type_change_rewrites(table, cmd, in.context);
+        if (rewrites == false) return;
         std::string column = column_object(table, cmd->name);
+        std::string rewrite = rewrites ? "it rewrites " + table.display() + " under an ACCESS EXCLUSIVE lock"
+                                       : "it may rewrite the table under an ACCESS EXCLUSIVE lock";
         in.report(kStatementStart, column,
-                  "ALTER COLUMN ... TYPE changes the type of " + column +
-                      ": it may rewrite the table under an exclusive lock and can lose data");
+                  "ALTER COLUMN ... TYPE changes the type of " + column + ": " + rewrite + " and can lose data");
     });
 }
 

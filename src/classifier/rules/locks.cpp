@@ -3,13 +3,16 @@
 // create-index-not-concurrently, reindex-not-concurrently,
 // add-foreign-key-validating, add-check-validating, add-unique-constraint,
 // add-primary-key, set-not-null, add-column-not-null-no-default,
-// set-logged-unlogged, set-tablespace, set-access-method, vacuum-full,
-// cluster.
+// add-column-volatile-default, set-logged-unlogged, set-tablespace,
+// set-access-method, vacuum-full, cluster, missing-lock-timeout (opt-in).
 // Tables created earlier in the script (or, in the database, the
-// transaction) are exempt: nobody else uses them yet.
+// transaction) are exempt: nobody else uses them yet. Where a catalog fact
+// decides (a validated CHECK, an empty table, a function's volatility), the
+// database knows and the CLI says "may".
 #include "rule.hpp"
 
 #include "../options.hpp"
+#include "../table_locks.hpp"
 
 namespace migsafe {
 
@@ -119,10 +122,13 @@ void check_add_primary_key(RuleInput &in) {
 void check_set_not_null(RuleInput &in) {
     for_each_alter_command(in, {AT_SetNotNull}, [&](const RelName &table, const AlterTableCmd *cmd) {
         if (cmd->name == nullptr || in.column_is_new(table, cmd->name)) return;
+        std::optional<bool> proven = in.context.not_null_proven(table, cmd->name);
+        if (proven == true) return;  // PostgreSQL uses the validated CHECK and skips the scan
         std::string column = table.display() + "." + quote_ident(cmd->name);
-        in.report(kStatementStart, column,
-                  "SET NOT NULL on " + column + " may scan every row under an ACCESS EXCLUSIVE lock (it does "
-                  "unless a validated CHECK (" + quote_ident(cmd->name) + " IS NOT NULL) already proves it)");
+        std::string scan = proven ? "scans every row of " + table.display() + " under an ACCESS EXCLUSIVE lock"
+                                  : "may scan every row under an ACCESS EXCLUSIVE lock (it does unless a validated "
+                                    "CHECK (" + quote_ident(cmd->name) + " IS NOT NULL) already proves it)";
+        in.report(kStatementStart, column, "SET NOT NULL on " + column + " " + scan);
     });
 }
 
@@ -134,10 +140,23 @@ void check_add_column_not_null_no_default(RuleInput &in) {
         if (has_constraint(column, CONSTR_DEFAULT) || has_constraint(column, CONSTR_IDENTITY) ||
             has_constraint(column, CONSTR_GENERATED) || column->raw_default != nullptr || column->identity != 0)
             return;
+        if (in.context.table_is_empty(table) == true) return;  // nothing to fill: it succeeds
         std::string name = table.display() + "." + quote_ident(column->colname);
         in.report(kStatementStart, name,
                   "ADD COLUMN " + quote_ident(column->colname) + " NOT NULL without a DEFAULT fails on " +
                       table.display() + " as soon as it holds a row");
+    });
+}
+
+void check_add_column_volatile_default(RuleInput &in) {
+    for_each_alter_command(in, {AT_AddColumn}, [&](const RelName &table, const AlterTableCmd *cmd) {
+        if (cmd->def == nullptr || !IsA(cmd->def, ColumnDef)) return;
+        const auto *column = castNode(ColumnDef, cmd->def);
+        std::optional<std::string> reason = column_rewrite_reason(column, in.context);
+        if (!reason) return;
+        in.report(kStatementStart, table.display() + "." + quote_ident(column->colname),
+                  "ADD COLUMN " + quote_ident(column->colname) + " " + *reason + " rewrites " + table.display() +
+                      " under an ACCESS EXCLUSIVE lock: every row gets its own value");
     });
 }
 
@@ -197,6 +216,23 @@ void check_cluster(RuleInput &in) {
     if (in.table_is_new(table)) return;
     in.report(cluster->relation->location, table.display(),
               "CLUSTER rewrites " + table.display() + " under an ACCESS EXCLUSIVE lock: every query on it waits");
+}
+
+// Opt-in: a statement that takes ACCESS EXCLUSIVE on an existing table waits
+// behind every running transaction that touched the table, and every query
+// that arrives after it waits behind it: without a lock_timeout a migration
+// can stop the application while it merely waits.
+void check_missing_lock_timeout(RuleInput &in) {
+    if (in.script.lock_timeout_set() || in.context.lock_timeout_in_effect()) return;
+    for (const TableLock &lock : table_locks(in.stmt, in.context)) {
+        if (lock.level != LockLevel::access_exclusive) continue;
+        if (lock.kind == OBJECT_INDEX ? in.index_is_new(lock.relation) : in.table_is_new(lock.relation)) continue;
+        in.report(kStatementStart, lock.relation.display(),
+                  "takes an ACCESS EXCLUSIVE lock on " + lock.relation.display() +
+                      " with no lock_timeout set: while it waits for the lock, every query on the table waits "
+                      "behind it");
+        return;  // one finding per statement
+    }
 }
 
 }  // namespace migsafe

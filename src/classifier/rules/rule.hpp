@@ -127,6 +127,8 @@ void check_set_tablespace(RuleInput &);
 void check_set_access_method(RuleInput &);
 void check_vacuum_full(RuleInput &);
 void check_cluster(RuleInput &);
+void check_add_column_volatile_default(RuleInput &);
+void check_missing_lock_timeout(RuleInput &);
 void check_outside_the_classifier(RuleInput &);
 
 const Rule *rule_table_begin();

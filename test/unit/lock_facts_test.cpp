@@ -1,0 +1,248 @@
+// The lock rules that catalog facts refine (alter-column-type, set-not-null,
+// add-column-not-null-no-default, add-column-volatile-default), the opt-in
+// missing-lock-timeout, and table_locks(): the lock and work migsafe_plan()
+// reports. A FactsContext stands in for the database's catalog.
+#include "classifier/table_locks.hpp"
+#include "cli/checker.hpp"
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace migsafe::test {
+namespace {
+
+// Answers the catalog questions from maps keyed "table.column" / "table" /
+// function name; everything else is unknown, as offline.
+class FactsContext final : public Context {
+public:
+    std::map<std::string, bool> rewrites, proven, empty, volatile_functions;
+    bool lock_timeout = false;
+    bool require_lock_timeout = false;
+
+    std::optional<RelName> protected_match(const RelName &) const override { return std::nullopt; }
+    std::vector<RelName> protected_in_schema(const std::string &) const override { return {}; }
+    std::optional<bool> type_change_rewrites(const RelName &table, const std::string &column,
+                                             const TypeName *) const override {
+        return find(rewrites, table.display() + "." + column);
+    }
+    std::optional<bool> not_null_proven(const RelName &table, const std::string &column) const override {
+        return find(proven, table.display() + "." + column);
+    }
+    std::optional<bool> table_is_empty(const RelName &table) const override { return find(empty, table.display()); }
+    std::optional<bool> function_is_volatile(const List *name) const override {
+        return find(volatile_functions, strVal(llast(name)));
+    }
+    bool lock_timeout_in_effect() const override { return lock_timeout; }
+    bool opted_in(std::string_view rule) const override {
+        return require_lock_timeout && rule == "missing-lock-timeout";
+    }
+
+private:
+    static std::optional<bool> find(const std::map<std::string, bool> &facts, const std::string &key) {
+        auto it = facts.find(key);
+        return it == facts.end() ? std::nullopt : std::optional<bool>(it->second);
+    }
+};
+
+Findings with(const std::string &sql, const Context &context, const std::string &rule) {
+    return of_rule(cli::check_sql(sql, context), rule);
+}
+
+TEST(AlterColumnType, OfflineItMayRewrite) {
+    Findings findings = of_rule(check("ALTER TABLE t ALTER COLUMN name TYPE varchar(100);"), "alter-column-type");
+    ASSERT_EQ(findings.size(), 1u);
+    EXPECT_TRUE(mentions(findings[0].message, {"may rewrite"}));
+}
+
+TEST(AlterColumnType, TheDatabaseKnowsABinaryCoercibleChangeRewritesNothing) {
+    FactsContext context;
+    context.rewrites["t.name"] = false;
+    context.rewrites["t.code"] = true;
+    EXPECT_TRUE(with("ALTER TABLE t ALTER COLUMN name TYPE text;", context, "alter-column-type").empty());
+    Findings findings = with("ALTER TABLE t ALTER COLUMN code TYPE int;", context, "alter-column-type");
+    ASSERT_EQ(findings.size(), 1u);
+    EXPECT_TRUE(mentions(findings[0].message, {"it rewrites t"}));
+    // USING always rewrites, whatever the types.
+    EXPECT_EQ(with("ALTER TABLE t ALTER COLUMN name TYPE text USING upper(name);", context, "alter-column-type").size(),
+              1u);
+}
+
+TEST(SetNotNull, AValidatedCheckInTheDatabaseSkipsTheScan) {
+    FactsContext context;
+    context.proven["t.a"] = true;
+    context.proven["t.b"] = false;
+    EXPECT_TRUE(with("ALTER TABLE t ALTER COLUMN a SET NOT NULL;", context, "set-not-null").empty());
+    Findings known = with("ALTER TABLE t ALTER COLUMN b SET NOT NULL;", context, "set-not-null");
+    ASSERT_EQ(known.size(), 1u);
+    EXPECT_TRUE(mentions(known[0].message, {"scans every row of t"}));
+    Findings offline = of_rule(check("ALTER TABLE t ALTER COLUMN b SET NOT NULL;"), "set-not-null");
+    ASSERT_EQ(offline.size(), 1u);
+    EXPECT_TRUE(mentions(offline[0].message, {"may scan"}));
+}
+
+TEST(AddColumnNotNullNoDefault, AnEmptyTableInTheDatabaseIsFine) {
+    FactsContext context;
+    context.empty["fresh"] = true;
+    EXPECT_TRUE(with("ALTER TABLE fresh ADD COLUMN a int NOT NULL;", context, "add-column-not-null-no-default").empty());
+    EXPECT_EQ(with("ALTER TABLE used ADD COLUMN a int NOT NULL;", context, "add-column-not-null-no-default").size(), 1u);
+}
+
+TEST(AddColumnVolatileDefault, KnownVolatileFunctionsSerialsIdentityAndStored) {
+    for (const char *sql : {"ALTER TABLE t ADD COLUMN id uuid DEFAULT gen_random_uuid();",
+                            "ALTER TABLE t ADD COLUMN r float8 DEFAULT random() * 10;",
+                            "ALTER TABLE t ADD COLUMN at timestamptz NOT NULL DEFAULT clock_timestamp();",
+                            "ALTER TABLE t ADD COLUMN id uuid DEFAULT public.uuid_generate_v4();",
+                            "ALTER TABLE t ADD COLUMN n bigserial;",
+                            "ALTER TABLE t ADD COLUMN n int GENERATED ALWAYS AS IDENTITY;",
+                            "ALTER TABLE t ADD COLUMN total int GENERATED ALWAYS AS (a + b) STORED;",
+                            "ALTER TABLE t ADD COLUMN s text DEFAULT md5(random()::text);"})
+        EXPECT_EQ(of_rule(check(sql), "add-column-volatile-default").size(), 1u) << sql;
+}
+
+TEST(AddColumnVolatileDefault, NearMisses) {
+    for (const char *sql : {"ALTER TABLE t ADD COLUMN at timestamptz DEFAULT now();",
+                            "ALTER TABLE t ADD COLUMN at timestamp(3) NOT NULL DEFAULT CURRENT_TIMESTAMP;",
+                            "ALTER TABLE t ADD COLUMN flag boolean NOT NULL DEFAULT false;",
+                            "ALTER TABLE t ADD COLUMN note text DEFAULT 'random()';",
+                            "ALTER TABLE t ADD COLUMN n pg_catalog.int4;",
+                            "-- ALTER TABLE t ADD COLUMN id uuid DEFAULT gen_random_uuid();\nSELECT 1;",
+                            "CREATE TABLE t (a int);\nALTER TABLE t ADD COLUMN id uuid DEFAULT gen_random_uuid();",
+                            "ALTER TABLE t ALTER COLUMN id SET DEFAULT gen_random_uuid();"})
+        EXPECT_TRUE(of_rule(check(sql), "add-column-volatile-default").empty()) << sql;
+}
+
+TEST(AddColumnVolatileDefault, TheDatabaseReadsProvolatile) {
+    FactsContext context;
+    context.volatile_functions["next_code"] = true;      // a user function, volatile
+    context.volatile_functions["gen_random_uuid"] = false;  // a database where it is not (hypothetically)
+    EXPECT_EQ(with("ALTER TABLE t ADD COLUMN c int DEFAULT next_code();", context, "add-column-volatile-default").size(),
+              1u);
+    EXPECT_TRUE(
+        with("ALTER TABLE t ADD COLUMN c uuid DEFAULT gen_random_uuid();", context, "add-column-volatile-default").empty());
+    // Offline a user function is not known to be volatile.
+    EXPECT_TRUE(of_rule(check("ALTER TABLE t ADD COLUMN c int DEFAULT next_code();"), "add-column-volatile-default").empty());
+}
+
+Findings lock_timeout_findings(const std::string &sql) {
+    cli::CheckOptions options;
+    options.opted_in = {"missing-lock-timeout"};
+    return of_rule(cli::check_sql(sql, options), "missing-lock-timeout");
+}
+
+TEST(MissingLockTimeout, OffUnlessSwitchedOn) {
+    EXPECT_TRUE(of_rule(check("ALTER TABLE t ADD COLUMN a int;"), "missing-lock-timeout").empty());
+    EXPECT_EQ(summary(lock_timeout_findings("ALTER TABLE t ADD COLUMN a int;")),
+              Strings{"1:1:1 missing-lock-timeout review t"});
+}
+
+TEST(MissingLockTimeout, EveryAccessExclusiveStatementOnAnExistingTable) {
+    for (const char *sql : {"DROP TABLE t;", "TRUNCATE t;", "ALTER TABLE t RENAME TO u;", "ALTER TABLE t DROP COLUMN a;",
+                            "VACUUM FULL t;", "CLUSTER t USING i;", "DROP INDEX i;", "LOCK TABLE t;",
+                            "CREATE RULE r AS ON INSERT TO t DO NOTHING;", "ALTER TABLE t ALTER a SET NOT NULL;"})
+        EXPECT_EQ(lock_timeout_findings(sql).size(), 1u) << sql;
+}
+
+TEST(MissingLockTimeout, NearMisses) {
+    for (const char *sql : {"SET lock_timeout = '5s';\nALTER TABLE t ADD COLUMN a int;",
+                            "SET LOCAL lock_timeout TO 3000;\nDROP TABLE t;",
+                            "BEGIN;\nSET LOCAL lock_timeout = '1s';\nTRUNCATE t;\nCOMMIT;",
+                            "CREATE TABLE t (a int);\nALTER TABLE t ADD COLUMN b int;",
+                            "CREATE INDEX i ON t (a);",                        // SHARE: reads go on
+                            "ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES u (id);",  // SHARE ROW EXCLUSIVE
+                            "ALTER TABLE t VALIDATE CONSTRAINT c;", "DELETE FROM t WHERE id = 1;",
+                            "-- SET lock_timeout does not count in a comment, but there is no DDL here\nSELECT 1;"})
+        EXPECT_TRUE(lock_timeout_findings(sql).empty()) << sql;
+}
+
+TEST(MissingLockTimeout, ATimeoutSwitchedOffOrEndedNoLongerCounts) {
+    for (const char *sql : {"SET lock_timeout = '5s';\nSET lock_timeout = 0;\nDROP TABLE t;",
+                            "SET lock_timeout = '5s';\nRESET lock_timeout;\nDROP TABLE t;",
+                            "SET lock_timeout = '5s';\nRESET ALL;\nDROP TABLE t;",
+                            "SET lock_timeout = '5s';\nSET lock_timeout TO DEFAULT;\nDROP TABLE t;",
+                            "SET lock_timeout = '0ms';\nDROP TABLE t;",
+                            "BEGIN;\nSET LOCAL lock_timeout = '1s';\nCOMMIT;\nDROP TABLE t;",
+                            "-- SET lock_timeout = '5s';\nDROP TABLE t;"})
+        EXPECT_EQ(lock_timeout_findings(sql).size(), 1u) << sql;
+}
+
+TEST(MissingLockTimeout, TheDatabaseSessionsTimeoutCounts) {
+    FactsContext context;
+    context.require_lock_timeout = true;
+    EXPECT_EQ(with("DROP TABLE t;", context, "missing-lock-timeout").size(), 1u);
+    context.lock_timeout = true;
+    EXPECT_TRUE(with("DROP TABLE t;", context, "missing-lock-timeout").empty());
+}
+
+// ---- table_locks() ---------------------------------------------------------
+
+Strings locks_of(const std::string &sql, const Context &context = ProtectedNames()) {
+    Strings out;
+    for_each_statement(sql, [&](const Node *statement) {
+        for (const TableLock &lock : table_locks(statement, context))
+            out.push_back(lock.relation.display() + " " + lock_level_name(lock.level) + " " +
+                          table_work_name(lock.work) + (lock.work_certain ? "" : "?"));
+    });
+    return out;
+}
+
+TEST(TableLocks, AlterTableTakesTheStrongestOfItsCommands) {
+    EXPECT_EQ(locks_of("ALTER TABLE t SET (fillfactor = 70), ALTER a SET STATISTICS 100;"),
+              Strings{"t SHARE UPDATE EXCLUSIVE none"});
+    EXPECT_EQ(locks_of("ALTER TABLE t SET (fillfactor = 70), DROP COLUMN a;"), Strings{"t ACCESS EXCLUSIVE none"});
+    EXPECT_EQ(locks_of("ALTER TABLE t VALIDATE CONSTRAINT c;"), Strings{"t SHARE UPDATE EXCLUSIVE full scan"});
+    EXPECT_EQ(locks_of("ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES u (id);"),
+              (Strings{"t SHARE ROW EXCLUSIVE full scan", "u SHARE ROW EXCLUSIVE none"}));
+    EXPECT_EQ(locks_of("ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES u (id) NOT VALID;"),
+              (Strings{"t SHARE ROW EXCLUSIVE none", "u SHARE ROW EXCLUSIVE none"}));
+    EXPECT_EQ(locks_of("ALTER TABLE t ADD PRIMARY KEY (id);"), Strings{"t ACCESS EXCLUSIVE index build"});
+    EXPECT_EQ(locks_of("ALTER TABLE t ALTER a TYPE bigint;"), Strings{"t ACCESS EXCLUSIVE rewrite?"});
+    EXPECT_EQ(locks_of("ALTER TABLE t ALTER a SET NOT NULL;"), Strings{"t ACCESS EXCLUSIVE full scan?"});
+    EXPECT_EQ(locks_of("ALTER TABLE t ADD COLUMN id uuid DEFAULT gen_random_uuid();"),
+              Strings{"t ACCESS EXCLUSIVE rewrite"});
+    EXPECT_EQ(locks_of("ALTER TABLE t DISABLE TRIGGER ALL;"), Strings{"t SHARE ROW EXCLUSIVE none"});
+}
+
+TEST(TableLocks, CatalogFactsMakeTheWorkCertain) {
+    FactsContext context;
+    context.rewrites["t.a"] = false;
+    context.proven["t.b"] = true;
+    EXPECT_EQ(locks_of("ALTER TABLE t ALTER a TYPE text;", context), Strings{"t ACCESS EXCLUSIVE none"});
+    EXPECT_EQ(locks_of("ALTER TABLE t ALTER b SET NOT NULL;", context), Strings{"t ACCESS EXCLUSIVE none"});
+}
+
+TEST(TableLocks, OtherStatements) {
+    EXPECT_EQ(locks_of("CREATE INDEX i ON t (a);"), Strings{"t SHARE index build"});
+    EXPECT_EQ(locks_of("CREATE INDEX CONCURRENTLY i ON t (a);"), Strings{"t SHARE UPDATE EXCLUSIVE index build"});
+    EXPECT_EQ(locks_of("DROP TABLE a, s.b;"), (Strings{"a ACCESS EXCLUSIVE none", "s.b ACCESS EXCLUSIVE none"}));
+    EXPECT_EQ(locks_of("DROP INDEX CONCURRENTLY i;"), Strings{"i SHARE UPDATE EXCLUSIVE none"});
+    EXPECT_EQ(locks_of("TRUNCATE a, b;"), (Strings{"a ACCESS EXCLUSIVE none", "b ACCESS EXCLUSIVE none"}));
+    EXPECT_EQ(locks_of("VACUUM FULL t; VACUUM t;"),
+              (Strings{"t ACCESS EXCLUSIVE rewrite", "t SHARE UPDATE EXCLUSIVE full scan"}));
+    EXPECT_EQ(locks_of("REINDEX TABLE t; REINDEX INDEX i;"),
+              (Strings{"t SHARE index build", "i ACCESS EXCLUSIVE index build"}));
+    EXPECT_EQ(locks_of("LOCK TABLE t IN SHARE MODE;"), Strings{"t SHARE none"});
+    EXPECT_EQ(locks_of("CREATE TABLE c (id int REFERENCES p (id));"), Strings{"p SHARE ROW EXCLUSIVE none"});
+    EXPECT_EQ(locks_of("CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1);"), Strings{"p ACCESS EXCLUSIVE none"});
+    EXPECT_EQ(locks_of("DELETE FROM t WHERE a = 1;"), Strings{"t ROW EXCLUSIVE writes rows"});
+    EXPECT_EQ(locks_of("SET lock_timeout = '1s'; CREATE TYPE mood AS ENUM ('ok'); SELECT * FROM t;"), Strings{});
+}
+
+TEST(TableLocks, StatementsThatCommitInternally) {
+    auto one_transaction = [](const std::string &sql) {
+        bool one = false;
+        for_each_statement(sql, [&](const Node *statement) { one = runs_in_one_transaction(statement); });
+        return one;
+    };
+    EXPECT_TRUE(one_transaction("ALTER TABLE t ADD COLUMN a int;"));
+    EXPECT_TRUE(one_transaction("CREATE INDEX i ON t (a);"));
+    EXPECT_FALSE(one_transaction("CREATE INDEX CONCURRENTLY i ON t (a);"));
+    EXPECT_FALSE(one_transaction("DROP INDEX CONCURRENTLY i;"));
+    EXPECT_FALSE(one_transaction("ALTER TABLE p DETACH PARTITION p1 CONCURRENTLY;"));
+    EXPECT_FALSE(one_transaction("VACUUM FULL t;"));
+    EXPECT_FALSE(one_transaction("REINDEX TABLE t;"));
+}
+
+}  // namespace
+}  // namespace migsafe::test

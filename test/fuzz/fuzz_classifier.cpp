@@ -1,6 +1,6 @@
 // libFuzzer target: arbitrary bytes as a migration file, through what
 // `migsafe check` does with one: libpg_query's raw parse, the statements'
-// first tokens, the classifier, ignore comments, then every report format.
+// first tokens, the classifier, ignore comments, then a report format.
 // Besides the sanitizers' checks it asserts that each position it reports
 // lies inside the text, since the reports print the line it points at.
 // Run by test/fuzz/run.
@@ -65,12 +65,17 @@ void check_positions(const FileResult &result) {
         if (!inside(result.source, finding.line, finding.col)) fail(finding.rule.c_str(), finding.line, finding.col);
 }
 
-void render_every_format(const std::vector<FileResult> &results, const CheckOptions &options) {
+// One format per input, chosen by its length, so that every format sees
+// varied inputs: rendering all four cost more than the parse and the
+// classification together (the runs went 2.2 times faster).
+void render_one_format(const std::vector<FileResult> &results, const CheckOptions &options, std::size_t size) {
     std::ostringstream out;
-    migsafe::cli::write_text(out, results, options, true);
-    migsafe::cli::write_json(out, results, options);
-    migsafe::cli::write_sarif(out, results, options);
-    migsafe::cli::write_github(out, results, options);
+    switch (size % 4) {
+    case 0: migsafe::cli::write_text(out, results, options, true); break;
+    case 1: migsafe::cli::write_json(out, results, options); break;
+    case 2: migsafe::cli::write_sarif(out, results, options); break;
+    default: migsafe::cli::write_github(out, results, options); break;
+    }
 }
 
 }  // namespace
@@ -82,6 +87,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     std::vector<FileResult> results{
         migsafe::cli::check_text("prisma/migrations/20240101000000_fuzz/migration.sql", std::move(source), options)};
     check_positions(results.front());
-    render_every_format(results, options);
+    render_one_format(results, options, size);
     return 0;
 }

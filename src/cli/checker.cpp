@@ -17,6 +17,7 @@ extern "C" {
 #include <iterator>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 namespace fs = std::filesystem;
 
@@ -142,12 +143,18 @@ Findings check_sql(const std::string &sql, const Context &context) {
     return in_parser_memory([&] { return classify(parse_script(sql.c_str(), library_raw_parse), context); });
 }
 
-FileResult check_input(const std::string &path, const CheckOptions &options) {
+namespace {
+
+FileResult named_result(const std::string &path) {
     FileResult result;
     result.path = path;
     result.migration = migration_name(path);
+    return result;
+}
+
+// Classifies result.source into result.findings, or sets result.error.
+void check_source(FileResult &result, const CheckOptions &options) {
     try {
-        result.source = read_input(path);
         require_parsable_text(result.source);
         result.findings = check_sql(result.source, options);
     } catch (const ParseError &error) {
@@ -157,6 +164,26 @@ FileResult check_input(const std::string &path, const CheckOptions &options) {
     } catch (const std::exception &error) {
         result.error = error.what();
     }
+}
+
+}  // namespace
+
+FileResult check_input(const std::string &path, const CheckOptions &options) {
+    FileResult result = named_result(path);
+    try {
+        result.source = read_input(path);
+    } catch (const std::exception &error) {
+        result.error = error.what();
+        return result;
+    }
+    check_source(result, options);
+    return result;
+}
+
+FileResult check_text(const std::string &path, std::string source, const CheckOptions &options) {
+    FileResult result = named_result(path);
+    result.source = std::move(source);
+    check_source(result, options);
     return result;
 }
 

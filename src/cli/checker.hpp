@@ -57,6 +57,10 @@ Findings check_sql(const std::string &sql, const Context &context);
 // back in FileResult::error.
 FileResult check_input(const std::string &path, const CheckOptions &options);
 
+// Checks text already read, as check_input() checks a file's content (NUL
+// bytes and invalid UTF-8 are errors too); path names it in the result.
+FileResult check_text(const std::string &path, std::string source, const CheckOptions &options);
+
 // Validates --protect names; throws std::invalid_argument with the reason.
 void validate_protected(const std::vector<std::string> &names);
 

@@ -183,6 +183,27 @@ TEST_F(CheckInput, InvalidProtectedNameIsAnErrorNotAThrow) {
     EXPECT_NE(result.error, "");
 }
 
+// ---- check_text (the fuzz target's entry point) ----------------------------------
+
+TEST(CheckText, FindingsAndMigrationNameAsForAFile) {
+    cli::FileResult result = cli::check_text("prisma/migrations/20240101_x/migration.sql", "DROP TABLE users;\n", {});
+    EXPECT_EQ(result.migration, "20240101_x");
+    EXPECT_EQ(result.source, "DROP TABLE users;\n");
+    EXPECT_EQ(rules_of(result.findings), Strings{"drop-table"});
+}
+
+TEST(CheckText, NulByteAndInvalidUtf8AreErrors) {
+    EXPECT_EQ(cli::check_text("t.sql", std::string("SELECT 1;\0DROP TABLE users;", 27), {}).error,
+              "file contains a NUL byte");
+    EXPECT_EQ(cli::check_text("t.sql", "SELECT 'caf\xe9';", {}).error, "file is not valid UTF-8");
+}
+
+TEST(CheckText, SyntaxErrorComesWithItsPosition) {
+    cli::FileResult result = cli::check_text("t.sql", "SELECT 1;\nSELEC 2;\n", {});
+    EXPECT_EQ(result.error_line, 2);
+    EXPECT_EQ(result.error_col, 1);
+}
+
 TEST(ValidateProtected, AcceptsValidNames) {
     EXPECT_NO_THROW(cli::validate_protected({"users", R"(public."Skill")"}));
     EXPECT_NO_THROW(cli::validate_protected({}));

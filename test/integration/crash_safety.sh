@@ -58,6 +58,13 @@ else
 fi
 echo "       cancel of a 20 MB migsafe_check(): statement_timeout 500 ms answered after ${cs_timeout_ms} ms, pg_cancel_backend() after ${cs_cancel_ms} ms"
 
+# A script on a single line: each finding's column is counted from the
+# previous finding, not from the line's start (which was quadratic: 40 000
+# statements took 50 s). statement_timeout only bounds the test.
+expect_equal "migsafe_check() of 100 000 statements on one line: every finding, the last one's column" "100000|3099970" \
+    "$(setup_sql -c "SET statement_timeout = '120s'" \
+        -c "SELECT count(*) || '|' || max(col) FROM migsafe_check(repeat('ALTER TABLE cs_t DROP COLUMN c;', 100000))" 2>&1)"
+
 # (b) Errors inside SQL the guard is judging.
 setup_sql >/dev/null <<'SQL'
 CREATE FUNCTION cs_raise() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'cs_raise was called'; END $$;

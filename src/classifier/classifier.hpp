@@ -57,6 +57,11 @@ public:
     // by OID: their qualified name, or nullopt when the front door has no
     // catalog (the CLI never sees analysed statements).
     virtual std::optional<RelName> relation_name(unsigned int) const { return std::nullopt; }
+
+    // Called before each statement is classified. The database checks for a
+    // cancel there (a script of a million statements must stay
+    // interruptible) and may throw; offline, nothing happens.
+    virtual void before_statement() const {}
 };
 
 // The offline context: a list of protected names (--protect, or the

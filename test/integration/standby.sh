@@ -3,8 +3,10 @@
 # the primary. A standby refuses every write with PostgreSQL's own error
 # (SQLSTATE 25006): the guard must add no error of its own there nor try to
 # write an audit row, and reads, migsafe_check() and migsafe_status() must
-# work. In a read-only transaction on the primary the guard never writes
-# either: the audit goes to the server log. Sourced by run.
+# work; ALTER SYSTEM, which a standby accepts and which outlives a
+# promotion, is judged there too. In a read-only transaction on the primary
+# the guard never writes either: the audit goes to the server log. Sourced
+# by run.
 
 standby=$WORK/standby standby_port=$((PORT + 3))
 standby_psql() {  # psql args...: one session on the standby
@@ -97,6 +99,15 @@ if standby_start; then
     fi
     expect_equal "standby: the guard wrote nothing to the server log (no refusal, no audit)" 0 \
         "$(grep -c 'migsafe \(blocked\|audit:\|would block\|review\)' "$standby/server.log")"
+    # ALTER SYSTEM is the one change a standby accepts, and it outlives a
+    # promotion: judged there too (after the check above: a refusal is logged).
+    expect_blocked "standby: ALTER SYSTEM SET migsafe.mode = off is refused (self-protection)" \
+        standby_psql -c "ALTER SYSTEM SET migsafe.mode = 'off'"
+    expect_blocked "standby: ALTER SYSTEM removing migsafe from shared_preload_libraries is refused" \
+        standby_psql -c "ALTER SYSTEM SET shared_preload_libraries = ''"
+    expect_ok "standby: another ALTER SYSTEM runs" standby_psql -c "ALTER SYSTEM SET work_mem = '8MB'"
+    expect_equal "standby: postgresql.auto.conf keeps migsafe on" "work_mem = '8MB'" \
+        "$(grep 'migsafe\|shared_preload_libraries\|work_mem' "$standby/data/postgresql.auto.conf")"
     expect_equal "standby: the table is intact" "10|2" \
         "$(standby_psql -c "SELECT (SELECT count(*) FROM sb_t), (SELECT count(*) FROM pg_attribute WHERE attrelid = 'sb_t'::regclass AND attnum > 0)")"
 else

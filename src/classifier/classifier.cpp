@@ -52,6 +52,7 @@ Findings classify(const Script &script, const Context &context) {
     LineIndex lines(script.text);
     int index = 0;
     for (const Statement &statement : script.statements) {
+        context.before_statement();
         ++index;
         RuleInput input(statement, index, static_cast<int>(script.statements.size()), state, context, lines, findings);
         for (const Rule *rule = rule_table_begin(); rule != rule_table_end(); ++rule) {

@@ -82,6 +82,11 @@ public:
 
     // Whether an opt-in rule (RuleInfo::opt_in) is switched on.
     virtual bool opted_in(std::string_view) const { return false; }
+
+    // Called before each statement is classified. The database checks for a
+    // cancel there (a script of a million statements must stay
+    // interruptible) and may throw; offline, nothing happens.
+    virtual void before_statement() const {}
 };
 
 // The offline context: a list of protected names (--protect, or the

@@ -25,8 +25,14 @@ LineCol LineIndex::at_byte(int offset) const {
     auto next_line = std::upper_bound(starts.begin(), starts.end(), offset);
     int line = static_cast<int>(next_line - starts.begin());
     int start = starts[line - 1];
-    int chars = pg_mbstrlen_with_len(text_.data() + start, offset - start);
-    return {line, chars + 1};
+    if (line != last_line_ || offset < last_offset_) {
+        last_line_ = line;
+        last_offset_ = start;
+        last_chars_ = 0;
+    }
+    last_chars_ += pg_mbstrlen_with_len(text_.data() + last_offset_, offset - last_offset_);
+    last_offset_ = offset;
+    return {line, last_chars_ + 1};
 }
 
 LineCol LineIndex::at_char(int position) const {

@@ -27,6 +27,10 @@ private:
 
     std::string_view text_;
     mutable std::vector<int> line_starts_;
+    // The last position asked for: findings come in script order, so the
+    // next one on the same line counts characters from there, not from the
+    // line's start (a script on one line would otherwise be quadratic).
+    mutable int last_line_ = 0, last_offset_ = 0, last_chars_ = 0;
 };
 
 }  // namespace migsafe

@@ -6,6 +6,7 @@
 
 extern "C" {
 #include "catalog/namespace.h"
+#include "miscadmin.h"
 #include "commands/dbcommands.h"
 #include "commands/extension.h"
 #include "parser/parse_type.h"
@@ -98,6 +99,13 @@ bool DatabaseContext::is_guard_state(const RelName &table) const {
 }
 
 bool DatabaseContext::is_guard_state_relation(unsigned int relid) const { return state::is_state_relation(relid); }
+
+// A cancel or a terminate raises here: pg_call() carries it out as a C++
+// exception, so that the classifier's objects are destroyed, and run_guarded()
+// raises it again at the boundary.
+void DatabaseContext::before_statement() const {
+    pg_call([] { CHECK_FOR_INTERRUPTS(); });
+}
 
 bool DatabaseContext::object_absent(ObjectType kind, const RelName &name) const {
     if (!about_to_run_) return false;

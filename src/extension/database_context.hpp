@@ -29,6 +29,7 @@ public:
     bool object_absent(ObjectType kind, const RelName &name) const override;
     bool is_guard_state(const RelName &table) const override;
     bool is_guard_state_relation(unsigned int relid) const override;
+    void before_statement() const override;
 
 private:
     const std::vector<unsigned int> &protected_oids() const;

@@ -75,14 +75,20 @@ std::string_view statement_text(const char *source, int location, int length) {
 
 }  // namespace
 
-// Silent where nothing can change (a hot standby refuses every write itself)
-// and during pg_upgrade, whose restore drops what the old cluster dropped.
-bool guard_enabled() {
-    if (settings::mode == settings::mode_off || IsBinaryUpgrade || RecoveryInProgress()) return false;
-    // migsafe's own reads and writes of its state, and its SQL functions.
-    if (settings::state_write || state::accessing()) return false;
-    return !creating_extension || !running_own_script();
+namespace {
+
+// Off, during pg_upgrade (whose restore drops what the old cluster dropped),
+// or while migsafe reads and writes its own state.
+bool guard_switched_off() {
+    if (settings::mode == settings::mode_off || IsBinaryUpgrade) return true;
+    if (settings::state_write || state::accessing()) return true;
+    return creating_extension && running_own_script();
 }
+
+}  // namespace
+
+// Silent where nothing can change: a hot standby refuses every write itself.
+bool guard_enabled() { return !RecoveryInProgress() && !guard_switched_off(); }
 
 void judge(Node *node, const char *source, int location, int length) {
     if (source == nullptr) source = "";  // PostgreSQL always passes one; be safe
@@ -137,7 +143,10 @@ void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_onl
                      ProcessUtilityContext context, ParamListInfo params, QueryEnvironment *query_env,
                      DestReceiver *dest, QueryCompletion *qc) {
     Node *stmt = pstmt->utilityStmt;
-    bool enabled = guard_enabled();
+    // ALTER SYSTEM is the one change a hot standby accepts: it writes
+    // postgresql.auto.conf, which outlives a promotion. It is judged there
+    // too (self-protection), against the replicated approvals and windows.
+    bool enabled = IsA(stmt, AlterSystemStmt) ? !guard_switched_off() : guard_enabled();
     if (enabled) judge(stmt, query_string, pstmt->stmt_location, pstmt->stmt_len);
 
     transaction_objects::PendingColumns added = {InvalidOid, NIL};

@@ -85,5 +85,22 @@ TEST(TransactionContext, ProtectionIsNotLiftedByNewness) {
               (Strings{"protected-table", "protected-table"}));
 }
 
+// The database checks for a cancel before each statement: whatever the
+// context throws there stops the classification and reaches the caller.
+TEST(Interrupts, AskedBeforeEachStatementAndAThrowStopsTheClassification) {
+    struct Cancelled {};
+    class Cancelling final : public Context {
+    public:
+        mutable int asked = 0;
+        std::optional<RelName> protected_match(const RelName &) const override { return std::nullopt; }
+        std::vector<RelName> protected_in_schema(const std::string &) const override { return {}; }
+        void before_statement() const override {
+            if (++asked == 3) throw Cancelled{};
+        }
+    } context;
+    EXPECT_THROW(cli::check_sql("DROP TABLE a; DROP TABLE b; DROP TABLE c; DROP TABLE d;", context), Cancelled);
+    EXPECT_EQ(context.asked, 3);
+}
+
 }  // namespace
 }  // namespace migsafe::test

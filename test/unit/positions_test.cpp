@@ -2,6 +2,7 @@
 // column in characters.
 #include "test_support.hpp"
 
+#include "classifier/source_position.hpp"
 #include "parser/script_parser.hpp"
 
 #include <gtest/gtest.h>
@@ -82,6 +83,27 @@ TEST(Positions, MultiObjectDropPointsAtTheStatementStart) {
 TEST(Positions, FindingsComeInStatementOrder) {
     EXPECT_EQ(rules_of(check("DROP INDEX i; TRUNCATE t; DROP TYPE y; DELETE FROM d;")),
               (Strings{"drop-index", "truncate", "drop-type", "delete-without-where"}));
+}
+
+TEST(Positions, ManyFindingsOnOneLineAfterMultibyteCharacters) {
+    EXPECT_EQ(summary(check("DELETE FROM \"Ä\"; DELETE FROM \"Ä\"; TRUNCATE t;")),
+              (Strings{"1:1:13 delete-without-where dangerous \"Ä\"", "2:1:30 delete-without-where dangerous \"Ä\"",
+                       "3:1:44 truncate dangerous t"}));
+}
+
+// Positions on one line are counted from the previous one when they come in
+// order (a script on a single line must not be quadratic), from the line's
+// start otherwise.
+TEST(LineIndex, PositionsInAnyOrderOnOneLine) {
+    check("SELECT 1;");  // the first parse sets up libpg_query, and with it UTF-8
+    LineIndex lines("é1é2é3\nü4");
+    EXPECT_EQ(lines.at_byte(2).col, 2);   // '1'
+    EXPECT_EQ(lines.at_byte(8).col, 6);   // '3'
+    EXPECT_EQ(lines.at_byte(5).col, 4);   // '2', before the previous one
+    EXPECT_EQ(lines.at_byte(12).col, 2);  // '4', next line
+    EXPECT_EQ(lines.at_byte(12).line, 2);
+    EXPECT_EQ(lines.at_byte(0).col, 1);   // back to the first line
+    EXPECT_EQ(lines.at_byte(8).col, 6);
 }
 
 // ---- syntax errors ----------------------------------------------------------

@@ -146,9 +146,19 @@ def run_problems(work, run, name, status, crash_map):
 # ---- migsafe_check() and the CLI -----------------------------------------------
 
 # Errors that are a clean answer for text that is not valid SQL: syntax errors
-# (class 42), the lexer's errors on literals (class 22), a statement too
-# complex or too deep to parse (class 54).
-CLEAN_SQLSTATE = re.compile(r"^(42|22|54)")
+# (class 42, but for 42501, a file the server may not read), the lexer's
+# errors on literals (class 22), a statement too complex or too deep to parse
+# (class 54), grammar the parser refuses (0A000).
+CLEAN_SQLSTATE = re.compile(r"^(42(?!501)|22|54|0A)")
+
+
+def server_answers_of(work, name):
+    """{statement number: migsafe_check()'s answer}"""
+    path = os.path.join(work, "server-check", name + ".csv")
+    if not os.path.exists(path):
+        return {}
+    with open(path, newline="", encoding="utf-8", errors="replace") as f:
+        return {int(n): result for n, result in csv.reader(f) if n != "0"}
 
 
 def server_check_problems(work, name, status, expected):
@@ -175,7 +185,7 @@ CLI_ERROR_LINE = re.compile(r"^.*:\d+:\d+: error: .+|^migsafe: .+", re.M)
 CLI_BAD_STDERR = re.compile(r"terminate called|Assertion|Sanitizer|Segmentation|core dumped")
 
 
-def cli_check_problems(work, name, status_file, status_statements, expected):
+def cli_check_problems(work, name, status_file, status_statements, expected, server_answers):
     base = os.path.join(work, "cli-check", name)
     problems = []
     with open(base + ".file.out", errors="replace") as f:
@@ -202,9 +212,23 @@ def cli_check_problems(work, name, status_file, status_statements, expected):
         return problems + ["migsafe check (statements): no JSON report (%s)" % error]
     if len(files) != expected:
         problems.append("migsafe check (statements): %d answers for %d statements" % (len(files), expected))
+    # Both front doors, one classifier: each statement gets the same rules
+    # (or an error) from the CLI as from migsafe_check() in a database that
+    # has none of the objects.
     for entry in files:
-        if entry.get("error") is not None and not entry["error"].get("message"):
-            problems.append("migsafe check (statements): %s: an error without a message" % entry["file"])
+        if entry.get("error") is not None:
+            if not entry["error"].get("message"):
+                problems.append("migsafe check (statements): %s: an error without a message" % entry["file"])
+            cli = "error"
+        else:
+            cli = ",".join(sorted({finding["rule"] for finding in entry["findings"]}))
+        n = int(os.path.basename(entry["file"]).split(".")[0])
+        answer = server_answers.get(n)
+        if answer is None:
+            continue
+        server = "error" if answer.startswith("error ") else ",".join(sorted(filter(None, answer[3:].split(","))))
+        if cli != server:
+            problems.append("statement %d: the CLI says %s, migsafe_check() says %s" % (n, cli or "nothing", answer))
     return problems
 
 
@@ -279,7 +303,8 @@ def report(work, allow_list):
         case("enforce", name, run_problems(work, "enforce", name, statuses_of.get(name, -1), crash_map))
         case("server-check", name, server_check_problems(work, name, server_status.get(name, -1), counts.get(name, 0)))
         case("cli-check", name, cli_check_problems(work, name, cli_status.get(name + " file", -1),
-                                                   cli_status.get(name + " statements", -1), counts.get(name, 0)))
+                                                   cli_status.get(name + " statements", -1), counts.get(name, 0),
+                                                   server_answers_of(work, name)))
     # The suite's own proofs: it sees a crash, and migsafe was at work.
     canary_out = os.path.join(work, "enforce", "crash-canary.out")
     with open(canary_out, errors="replace") as f:
@@ -293,6 +318,7 @@ def report(work, allow_list):
                 found += f.read().count(pattern)
         print("pgcorpus: %s run: %d x %r" % (run, found, pattern.strip()))
         case("guard-active", run, [] if found else ["no %r in any output: migsafe did not judge" % pattern.strip()])
+    case("statements-read", "plain", [] if counts else ["no statement read from the server log"])
     unattributed = [line for run in runs.values() for line in run[1].get("(unknown session)", [])]
     for line in unattributed:
         print("FAIL crash outside the files' sessions: " + line)

@@ -7,7 +7,8 @@
 # an install script changes and its upgrade script does not, this fails with
 # the diff. Sourced by run.
 
-released_versions=(0.1.0)   # every version ever released: add each release here
+# Every released version: the install scripts pinned in released-scripts.sha256.
+read -r -a released_versions <<<"$(sed -nE 's/.*  migsafe--([^-]+)\.sql$/\1/p' "$here/released-scripts.sha256" | xargs)"
 update_db=migsafe_it_update
 objects_sql=$here/extension_objects.sql
 

@@ -1,5 +1,5 @@
 # ALTER EXTENSION migsafe UPDATE from every released version, on the guarded
-# cluster (migsafe preloaded, enforce). A database created at 0.1.0 keeps its
+# cluster (migsafe preloaded, enforce). A database created at each keeps its
 # approvals, windows, protected tables, audit rows and the GRANTs a DBA gave,
 # and they still work after the update. Then the drift test: the extension's
 # objects (test/integration/extension_objects.sql) after CREATE EXTENSION at
@@ -21,7 +21,7 @@ usql() {
 fresh_db() {
     PGOPTIONS="-c migsafe.mode=off -c client_min_messages=warning" usql postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null
 }
-drop_db() { PGOPTIONS="-c migsafe.mode=off" usql postgres -c "DROP DATABASE IF EXISTS $1" >/dev/null; }
+drop_db() { PGOPTIONS="-c migsafe.mode=off -c client_min_messages=warning" usql postgres -c "DROP DATABASE IF EXISTS $1" >/dev/null; }
 # state_digest DB: the rows of migsafe's state tables, as counts and checksums.
 state_digest() {
     usql "$1" -F ' ' -c "
@@ -148,8 +148,8 @@ SQL
         "migsafe_ddl_command_start:A migsafe_sql_drop:A migsafe_table_rewrite:A" \
         "$(usql $update_db -c "SELECT string_agg(evtname || ':' || evtenabled::text, ' ' ORDER BY evtname)
                                FROM pg_event_trigger WHERE evtname LIKE 'migsafe%'")"
-    drop_db $update_db
 done
+drop_db $update_db   # also after a failed set-up: the role's GRANTs go with it
 PGOPTIONS="-c migsafe.mode=off" usql postgres -c 'DROP ROLE IF EXISTS migsafe_it_approver' >/dev/null
 
 # --- drift: fresh install == old version + update ----------------------------

@@ -1,14 +1,16 @@
 # migsafe — PGXS build of the extension.
 #   make && make install          build and install for the pg_config on PATH
 #   make installcheck             pg_regress of the SQL functions against a running
-#                                 server (PGHOST, PGPORT, as a superuser)
+#                                 server (PGHOST, PGPORT, PGUSER: a superuser)
 #   make installcheck-guard       pg_regress of the guard; the server must have
 #                                 shared_preload_libraries including migsafe
 # The CLI and the unit tests are built with CMake (see CMakeLists.txt).
 
 EXTENSION = migsafe
 MODULE_big = migsafe
-DATA = migsafe--0.1.0.sql
+# Every install script (migsafe--X.sql) and upgrade script (migsafe--X--Y.sql):
+# CREATE EXTENSION ... VERSION and ALTER EXTENSION ... UPDATE need them all.
+DATA = $(wildcard migsafe--*.sql)
 PGFILEDESC = "migsafe - stops unsafe schema migrations"
 
 CLASSIFIER_SRCS = $(wildcard src/classifier/*.cpp src/classifier/rules/*.cpp)

@@ -15,7 +15,9 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr const char *kVersion = "0.1.0";
+// migsafe's version, in SARIF output: migsafe.control's default_version (the
+// packaging integration suite checks that they agree).
+constexpr const char *kVersion = "0.2.0";
 
 struct Totals {
     int files = 0, errors = 0, dangerous = 0, review = 0;

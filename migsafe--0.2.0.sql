@@ -1,0 +1,403 @@
+-- migsafe 0.2.0: the full install script (CREATE EXTENSION migsafe).
+-- A new database gets this; a database at 0.1.0 gets the same objects from
+-- migsafe--0.1.0--0.2.0.sql (ALTER EXTENSION migsafe UPDATE). Change both
+-- together: test/integration/extension_update.sh compares the two.
+\echo Use "CREATE EXTENSION migsafe" to load this file. \quit
+
+CREATE FUNCTION migsafe_check(
+    sql text,
+    protected text[] DEFAULT NULL,
+    OUT statement integer,
+    OUT line integer,
+    OUT col integer,
+    OUT rule text,
+    OUT severity text,
+    OUT object text,
+    OUT message text,
+    OUT hint text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'migsafe_check'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION migsafe_check(text, text[]) IS
+    'findings of migsafe''s rules for a SQL script, one row each';
+
+CREATE FUNCTION migsafe_verdict(sql text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'migsafe_verdict'
+LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION migsafe_verdict(text) IS
+    'safe, review or dangerous: the worst finding of a SQL script';
+
+CREATE FUNCTION migsafe_rules(
+    OUT rule text,
+    OUT severity text,
+    OUT summary text,
+    OUT hint text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'migsafe_rules'
+LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION migsafe_rules() IS 'the catalogue of migsafe''s rules';
+
+-- ---------------------------------------------------------------------------
+-- State: approvals, maintenance windows, protected tables, audit log.
+-- Schema "migsafe" belongs to the extension. Only the extension's owner (the
+-- superuser who ran CREATE EXTENSION) can write these tables: everyone else
+-- goes through the functions below, which a DBA grants to approvers.
+-- ---------------------------------------------------------------------------
+
+CREATE SCHEMA migsafe;
+COMMENT ON SCHEMA migsafe IS 'migsafe''s approvals, maintenance windows, protected tables and audit log';
+REVOKE ALL ON SCHEMA migsafe FROM PUBLIC;
+
+CREATE TABLE migsafe.approvals (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    migration   text NOT NULL CHECK (migration <> ''),
+    reason      text NOT NULL CHECK (reason <> ''),
+    objects     text[] CHECK (cardinality(objects) > 0),
+    approved_by text NOT NULL,
+    approved_at timestamptz NOT NULL,
+    valid_until timestamptz NOT NULL,
+    revoked_by  text,
+    revoked_at  timestamptz
+);
+CREATE INDEX approvals_migration ON migsafe.approvals (migration);
+COMMENT ON TABLE migsafe.approvals IS
+    'approvals given with migsafe_approve(); a session names one with SET migsafe.approved_migration';
+
+CREATE TABLE migsafe.windows (
+    id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    reason    text NOT NULL CHECK (reason <> ''),
+    objects   text[] CHECK (cardinality(objects) > 0),
+    opened_by text NOT NULL,
+    opened_at timestamptz NOT NULL,
+    closes_at timestamptz NOT NULL,
+    closed_by text,
+    closed_at timestamptz
+);
+COMMENT ON TABLE migsafe.windows IS
+    'maintenance windows opened with migsafe_open_window(): while open, dangerous statements of every session run';
+
+CREATE TABLE migsafe.protected_tables (
+    rel          regclass PRIMARY KEY,
+    reason       text NOT NULL CHECK (reason <> ''),
+    protected_by text NOT NULL,
+    protected_at timestamptz NOT NULL
+);
+COMMENT ON TABLE migsafe.protected_tables IS
+    'tables registered with migsafe_protect(), by OID: they change only under an approval or window that names them';
+
+CREATE TABLE migsafe.audit_log (
+    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    executed_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
+    session_role     text NOT NULL,
+    acting_role      text NOT NULL,
+    database_name    text NOT NULL,
+    application_name text,
+    client_addr      inet,
+    backend_pid      integer NOT NULL,
+    statement        text NOT NULL,
+    rules            text[] NOT NULL,
+    objects          text[] NOT NULL,
+    mode             text NOT NULL,
+    outcome          text NOT NULL CHECK (outcome IN ('approved', 'window', 'warned')),
+    approval         text,
+    window_ids       bigint[] NOT NULL DEFAULT '{}'
+);
+COMMENT ON TABLE migsafe.audit_log IS
+    'every dangerous statement that ran: approved, in a maintenance window, or in warn mode';
+
+REVOKE ALL ON migsafe.approvals, migsafe.windows, migsafe.protected_tables, migsafe.audit_log FROM PUBLIC;
+
+-- pg_dump keeps the rows (the tables belong to the extension).
+SELECT pg_catalog.pg_extension_config_dump('migsafe.approvals', '');
+SELECT pg_catalog.pg_extension_config_dump('migsafe.windows', '');
+SELECT pg_catalog.pg_extension_config_dump('migsafe.protected_tables', '');
+SELECT pg_catalog.pg_extension_config_dump('migsafe.audit_log', '');
+
+-- ---------------------------------------------------------------------------
+-- Managing approvals, windows and protected tables. SECURITY DEFINER with a
+-- fixed search_path; EXECUTE is revoked from PUBLIC: a DBA grants it to the
+-- roles that may approve (docs/reference.md lists the GRANTs).
+-- ---------------------------------------------------------------------------
+
+-- Raises 22023 unless every element of objects is a (qualified) name.
+CREATE FUNCTION migsafe.check_objects(objects text[])
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    object text;
+BEGIN
+    IF objects IS NULL THEN
+        RETURN;
+    END IF;
+    IF cardinality(objects) = 0 THEN
+        RAISE EXCEPTION 'objects must name at least one object, or be NULL for all'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOREACH object IN ARRAY objects LOOP
+        IF object IS NULL OR object = '' THEN
+            RAISE EXCEPTION 'objects must not contain NULL or empty names'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        BEGIN
+            PERFORM parse_ident(object);
+        EXCEPTION WHEN invalid_parameter_value THEN
+            RAISE EXCEPTION '"%" is not an object name', object
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'Write names as in SQL: users, public."Skill", billing.invoices.';
+        END;
+    END LOOP;
+END;
+$$;
+
+CREATE FUNCTION migsafe.check_text(value text, what text)
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF value IS NULL OR btrim(value) = '' THEN
+        RAISE EXCEPTION '% must not be empty', what USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END;
+$$;
+
+CREATE FUNCTION migsafe.check_duration(value interval, what text)
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF value IS NULL OR value <= interval '0' THEN
+        RAISE EXCEPTION '% must be a positive interval, not %', what, coalesce(value::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END;
+$$;
+
+REVOKE ALL ON FUNCTION migsafe.check_objects(text[]), migsafe.check_text(text, text),
+    migsafe.check_duration(interval, text) FROM PUBLIC;
+
+CREATE FUNCTION migsafe_approve(
+    migration text,
+    reason text,
+    valid_for interval DEFAULT '1 hour',
+    objects text[] DEFAULT NULL)
+RETURNS timestamptz
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET migsafe.state_write = on
+AS $$
+DECLARE
+    until timestamptz;
+BEGIN
+    PERFORM migsafe.check_text(migration, 'migration');
+    PERFORM migsafe.check_text(reason, 'reason');
+    PERFORM migsafe.check_duration(valid_for, 'valid_for');
+    PERFORM migsafe.check_objects(objects);
+    INSERT INTO migsafe.approvals (migration, reason, objects, approved_by, approved_at, valid_until)
+    VALUES (migration, reason, objects, session_user, clock_timestamp(), clock_timestamp() + valid_for)
+    RETURNING valid_until INTO until;
+    RETURN until;
+END;
+$$;
+COMMENT ON FUNCTION migsafe_approve(text, text, interval, text[]) IS
+    'approves a migration by name, for valid_for, for the listed objects (NULL: all but protected tables); returns when it expires';
+
+CREATE FUNCTION migsafe_revoke(migration text)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET migsafe.state_write = on
+AS $$
+BEGIN
+    PERFORM migsafe.check_text(migration, 'migration');
+    UPDATE migsafe.approvals a
+    SET revoked_by = session_user, revoked_at = clock_timestamp()
+    WHERE a.migration = migsafe_revoke.migration AND a.revoked_at IS NULL AND a.valid_until > clock_timestamp();
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no valid approval named "%"', migration
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'SELECT * FROM migsafe_status() lists the valid approvals.';
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION migsafe_revoke(text) IS 'withdraws a valid approval';
+
+CREATE FUNCTION migsafe_open_window(duration interval, reason text, objects text[] DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET migsafe.state_write = on
+AS $$
+DECLARE
+    window_id bigint;
+BEGIN
+    PERFORM migsafe.check_duration(duration, 'duration');
+    PERFORM migsafe.check_text(reason, 'reason');
+    PERFORM migsafe.check_objects(objects);
+    INSERT INTO migsafe.windows (reason, objects, opened_by, opened_at, closes_at)
+    VALUES (reason, objects, session_user, clock_timestamp(), clock_timestamp() + duration)
+    RETURNING id INTO window_id;
+    RETURN window_id;
+END;
+$$;
+COMMENT ON FUNCTION migsafe_open_window(interval, text, text[]) IS
+    'opens a maintenance window in this database for duration; returns its id';
+
+CREATE FUNCTION migsafe_close_window(id bigint DEFAULT NULL)
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET migsafe.state_write = on
+AS $$
+DECLARE
+    closed integer;
+BEGIN
+    UPDATE migsafe.windows w
+    SET closed_by = session_user, closed_at = clock_timestamp()
+    WHERE (migsafe_close_window.id IS NULL OR w.id = migsafe_close_window.id)
+      AND w.closed_at IS NULL AND w.closes_at > clock_timestamp();
+    GET DIAGNOSTICS closed = ROW_COUNT;
+    IF closed = 0 AND migsafe_close_window.id IS NOT NULL THEN
+        RAISE EXCEPTION 'no open maintenance window with id %', migsafe_close_window.id
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'SELECT * FROM migsafe_status() lists the open windows.';
+    END IF;
+    RETURN closed;
+END;
+$$;
+COMMENT ON FUNCTION migsafe_close_window(bigint) IS
+    'closes a maintenance window now (NULL: every open one); returns how many were closed';
+
+CREATE FUNCTION migsafe_protect(rel regclass, reason text)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET migsafe.state_write = on
+AS $$
+DECLARE
+    kind "char";
+BEGIN
+    IF rel IS NULL THEN
+        RAISE EXCEPTION 'rel must not be NULL' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM migsafe.check_text(reason, 'reason');
+    SELECT c.relkind INTO kind FROM pg_class c WHERE c.oid = rel;
+    IF kind NOT IN ('r', 'p', 'm', 'f') THEN
+        RAISE EXCEPTION '% is not a table', rel
+            USING ERRCODE = 'wrong_object_type', HINT = 'Protect tables, partitioned tables, materialized views or foreign tables.';
+    END IF;
+    INSERT INTO migsafe.protected_tables (rel, reason, protected_by, protected_at)
+    VALUES (rel, reason, session_user, clock_timestamp())
+    ON CONFLICT ON CONSTRAINT protected_tables_pkey
+    DO UPDATE SET reason = excluded.reason, protected_by = excluded.protected_by, protected_at = excluded.protected_at;
+END;
+$$;
+COMMENT ON FUNCTION migsafe_protect(regclass, text) IS
+    'protects a table (by OID): it changes only under an approval or window that names it';
+
+CREATE FUNCTION migsafe_unprotect(rel regclass)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET migsafe.state_write = on
+AS $$
+BEGIN
+    DELETE FROM migsafe.protected_tables p WHERE p.rel = migsafe_unprotect.rel;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'table % is not protected', coalesce(rel::text, 'NULL')
+            USING ERRCODE = 'undefined_object';
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION migsafe_unprotect(regclass) IS 'removes a table''s protection';
+
+REVOKE ALL ON FUNCTION migsafe_approve(text, text, interval, text[]), migsafe_revoke(text),
+    migsafe_open_window(interval, text, text[]), migsafe_close_window(bigint),
+    migsafe_protect(regclass, text), migsafe_unprotect(regclass) FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Event triggers: the layer that sees what PostgreSQL does. ENABLE ALWAYS, so
+-- that session_replication_role = replica does not silence them.
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION migsafe.on_ddl_command_start()
+RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'migsafe_on_ddl_command_start'
+LANGUAGE C;
+COMMENT ON FUNCTION migsafe.on_ddl_command_start() IS
+    'judges DDL in sessions where migsafe''s hooks did not (the library not preloaded)';
+
+CREATE FUNCTION migsafe.on_sql_drop()
+RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'migsafe_on_sql_drop'
+LANGUAGE C;
+COMMENT ON FUNCTION migsafe.on_sql_drop() IS 'judges the tables and columns a cascade dropped';
+
+CREATE FUNCTION migsafe.on_table_rewrite()
+RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'migsafe_on_table_rewrite'
+LANGUAGE C;
+COMMENT ON FUNCTION migsafe.on_table_rewrite() IS 'judges a table rewrite by the table''s size';
+
+REVOKE ALL ON FUNCTION migsafe.on_ddl_command_start(), migsafe.on_sql_drop(), migsafe.on_table_rewrite() FROM PUBLIC;
+
+CREATE EVENT TRIGGER migsafe_ddl_command_start ON ddl_command_start
+    EXECUTE FUNCTION migsafe.on_ddl_command_start();
+CREATE EVENT TRIGGER migsafe_sql_drop ON sql_drop
+    EXECUTE FUNCTION migsafe.on_sql_drop();
+CREATE EVENT TRIGGER migsafe_table_rewrite ON table_rewrite
+    EXECUTE FUNCTION migsafe.on_table_rewrite();
+ALTER EVENT TRIGGER migsafe_ddl_command_start ENABLE ALWAYS;
+ALTER EVENT TRIGGER migsafe_sql_drop ENABLE ALWAYS;
+ALTER EVENT TRIGGER migsafe_table_rewrite ENABLE ALWAYS;
+
+-- ---------------------------------------------------------------------------
+-- Status: anyone may see what guards this session and what is approved.
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION migsafe_guard_layer()
+RETURNS text
+AS 'MODULE_PATHNAME', 'migsafe_guard_layer'
+LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION migsafe_guard_layer() IS 'which layer of migsafe guards this session';
+
+CREATE FUNCTION migsafe_status(OUT item text, OUT name text, OUT detail text)
+RETURNS SETOF record
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT 'setting', 'migsafe.mode', current_setting('migsafe.mode')
+    UNION ALL
+    SELECT 'setting', 'migsafe.review_action', current_setting('migsafe.review_action')
+    UNION ALL
+    SELECT 'setting', 'migsafe.require_registered_approval', current_setting('migsafe.require_registered_approval')
+    UNION ALL
+    SELECT 'setting', 'migsafe.approved_migration', current_setting('migsafe.approved_migration')
+    UNION ALL
+    SELECT 'setting', 'migsafe.max_rewrite_size', current_setting('migsafe.max_rewrite_size')
+    UNION ALL
+    SELECT 'layer', migsafe_guard_layer(),
+           CASE WHEN migsafe_guard_layer() LIKE '%shared_preload_libraries%' THEN 'every statement of every session is judged'
+                ELSE 'WARNING: migsafe is not in shared_preload_libraries: a session is fully guarded only once it '
+                     'has loaded the library (any migsafe function or event trigger); until then only DDL is, '
+                     'by the event triggers, and TRUNCATE, DROP DATABASE, DELETE and UPDATE are not' END
+    UNION ALL
+    (SELECT 'layer', 'event trigger ' || e.evtname,
+            CASE e.evtenabled WHEN 'A' THEN 'enabled always'
+                 WHEN 'D' THEN 'WARNING: disabled' ELSE 'WARNING: not enabled always (session_replication_role silences it)' END
+     FROM pg_event_trigger e
+     WHERE e.evtname IN ('migsafe_ddl_command_start', 'migsafe_sql_drop', 'migsafe_table_rewrite')
+     ORDER BY e.evtname)
+    UNION ALL
+    (SELECT 'window', w.id::text,
+            format('open until %s by %s: %s; objects: %s', to_char(w.closes_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"'), w.opened_by, w.reason,
+                   coalesce(array_to_string(w.objects, ', '), 'all but protected tables'))
+     FROM migsafe.windows w
+     WHERE w.closed_at IS NULL AND w.closes_at > clock_timestamp()
+     ORDER BY w.id)
+    UNION ALL
+    (SELECT 'approval', a.migration,
+            format('valid until %s, approved by %s: %s; objects: %s', to_char(a.valid_until AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"'), a.approved_by, a.reason,
+                   coalesce(array_to_string(a.objects, ', '), 'all but protected tables'))
+     FROM migsafe.approvals a
+     WHERE a.revoked_at IS NULL AND a.valid_until > clock_timestamp()
+       AND a.id = (SELECT max(b.id) FROM migsafe.approvals b WHERE b.migration = a.migration)
+     ORDER BY a.migration)
+    UNION ALL
+    (SELECT 'protected', p.rel::text, format('by %s: %s', p.protected_by, p.reason)
+     FROM migsafe.protected_tables p
+     ORDER BY p.rel::text)
+$$;
+COMMENT ON FUNCTION migsafe_status() IS
+    'the guard''s settings and layer in this session, open windows, valid approvals and protected tables';

@@ -41,6 +41,24 @@ LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
 
 COMMENT ON FUNCTION migsafe_rules() IS 'the catalogue of migsafe''s rules';
 
+CREATE FUNCTION migsafe_plan(
+    sql text,
+    OUT statement integer,
+    OUT statement_text text,
+    OUT relation text,
+    OUT lock_mode text,
+    OUT blocks text,
+    OUT work text,
+    OUT relation_size bigint,
+    OUT estimated_rows bigint,
+    OUT rules text[])
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'migsafe_plan'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION migsafe_plan(text) IS
+    'for each statement of a SQL script: the lock it takes on each table, the work done under it, the table''s size and rows, and its findings';
+
 -- ---------------------------------------------------------------------------
 -- State: approvals, maintenance windows, protected tables, audit log.
 -- Schema "migsafe" belongs to the extension. Only the extension's owner (the
@@ -366,6 +384,10 @@ AS $$
     SELECT 'setting', 'migsafe.approved_migration', current_setting('migsafe.approved_migration')
     UNION ALL
     SELECT 'setting', 'migsafe.max_rewrite_size', current_setting('migsafe.max_rewrite_size')
+    UNION ALL
+    SELECT 'setting', 'migsafe.require_lock_timeout', current_setting('migsafe.require_lock_timeout')
+    UNION ALL
+    SELECT 'setting', 'migsafe.ddl_lock_timeout', current_setting('migsafe.ddl_lock_timeout')
     UNION ALL
     SELECT 'layer', migsafe_guard_layer(),
            CASE WHEN migsafe_guard_layer() LIKE '%shared_preload_libraries%' THEN 'every statement of every session is judged'

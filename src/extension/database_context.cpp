@@ -14,7 +14,19 @@ extern "C" {
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/relcache.h"
+#include "access/table.h"
+#include "catalog/pg_proc.h"
+#include "optimizer/optimizer.h"
+#include "parser/parse_coerce.h"
+#include "storage/bufmgr.h"
+#include "storage/proc.h"
+#include "utils/fmgroids.h"
+#include "utils/timestamp.h"
+#include "utils/syscache.h"
+#include "utils/typcache.h"
 }
+
+#include "settings.hpp"
 
 #include <algorithm>
 
@@ -133,6 +145,150 @@ bool DatabaseContext::object_absent(ObjectType kind, const RelName &name) const 
         default:
             return false;
     }
+}
+
+// ---- Catalog facts for the lock rules --------------------------------------
+// Each reads the relcache without taking a lock: the guard judges before the
+// statement locks anything, and a lock taken here would be upgraded by the
+// statement (a deadlock hazard). A fact that changes meanwhile changes what
+// PostgreSQL does, not whether the statement is allowed to run.
+
+namespace {
+
+// PostgreSQL's ATColumnChangeRequiresRewrite (tablecmds.c): the conversion
+// expression rewrites nothing when it reduces to the column itself through
+// relabelings, domains without constraints and, when the time zone allows,
+// timestamp <-> timestamptz.
+bool conversion_rewrites(Node *expr, AttrNumber attnum) {
+    for (;;) {
+        if (IsA(expr, Var) && castNode(Var, expr)->varattno == attnum) return false;
+        if (IsA(expr, RelabelType)) {
+            expr = reinterpret_cast<Node *>(castNode(RelabelType, expr)->arg);
+        } else if (IsA(expr, CoerceToDomain)) {
+            const auto *domain = castNode(CoerceToDomain, expr);
+            if (DomainHasConstraints(domain->resulttype)) return true;
+            expr = reinterpret_cast<Node *>(domain->arg);
+        } else if (IsA(expr, FuncExpr)) {
+            const auto *call = castNode(FuncExpr, expr);
+            if ((call->funcid != F_TIMESTAMPTZ_TIMESTAMP && call->funcid != F_TIMESTAMP_TIMESTAMPTZ) ||
+                TimestampTimestampTzRequiresRewrite())
+                return true;
+            expr = static_cast<Node *>(linitial(call->args));
+        } else {
+            return true;
+        }
+    }
+}
+
+// The relation's OID when it is an ordinary table (not partitioned, not a
+// view), else InvalidOid.
+Oid plain_table(const RelName &table) {
+    Oid relid = resolve_relation(table);
+    if (!OidIsValid(relid)) return InvalidOid;
+    char kind = pg_call([&] { return get_rel_relkind(relid); });
+    return kind == RELKIND_RELATION || kind == RELKIND_MATVIEW ? relid : InvalidOid;
+}
+
+}  // namespace
+
+std::optional<bool> DatabaseContext::type_change_rewrites(const RelName &table, const std::string &column,
+                                                          const TypeName *type) const {
+    Oid relid = plain_table(table);
+    if (!OidIsValid(relid)) return std::nullopt;
+    const char *name = column.c_str();
+    int answer = pg_call([&] {  // 0 no, 1 yes, -1 unknown
+        AttrNumber attnum = get_attnum(relid, name);
+        if (attnum <= 0) return -1;
+        Oid old_type = InvalidOid, collation = InvalidOid;
+        int32 old_typmod = -1;
+        get_atttypetypmodcoll(relid, attnum, &old_type, &old_typmod, &collation);
+        int32 new_typmod = -1;
+        Type new_type = LookupTypeName(nullptr, type, &new_typmod, true);
+        if (new_type == nullptr) return -1;
+        Oid new_type_oid = typeTypeId(new_type);
+        ReleaseSysCache(new_type);
+        // The expression ALTER TABLE builds (ATPrepAlterColumnType), planned
+        // as it plans it, so that length coercions that change nothing
+        // (varchar(20) to varchar(40)) fold away.
+        Node *column_value = reinterpret_cast<Node *>(makeVar(1, attnum, old_type, old_typmod, collation, 0));
+        Node *conversion = coerce_to_target_type(nullptr, column_value, old_type, new_type_oid, new_typmod,
+                                                 COERCION_ASSIGNMENT, COERCE_IMPLICIT_CAST, -1);
+        if (conversion == nullptr) return -1;  // no cast: PostgreSQL refuses the statement
+        conversion = reinterpret_cast<Node *>(expression_planner(reinterpret_cast<Expr *>(conversion)));
+        return conversion_rewrites(conversion, attnum) ? 1 : 0;
+    });
+    if (answer < 0) return std::nullopt;
+    return answer == 1;
+}
+
+std::optional<bool> DatabaseContext::not_null_proven(const RelName &table, const std::string &column) const {
+    Oid relid = plain_table(table);
+    if (!OidIsValid(relid)) return std::nullopt;
+    const char *name = column.c_str();
+    int answer = pg_call([&] {
+        AttrNumber attnum = get_attnum(relid, name);
+        if (attnum <= 0) return -1;
+        Relation rel = RelationIdGetRelation(relid);
+        if (rel == nullptr) return -1;
+        // PostgreSQL's NotNullImpliedByRelConstraints: the validated CHECK
+        // constraints, as expressions, must imply "column IS NOT NULL".
+        List *checks = NIL;
+        TupleConstr *constraints = rel->rd_att->constr;
+        for (int i = 0; constraints != nullptr && i < constraints->num_check; ++i) {
+            const ConstrCheck &check = constraints->check[i];
+            if (!check.ccvalid) continue;
+            Node *expr = eval_const_expressions(nullptr, static_cast<Node *>(stringToNode(check.ccbin)));
+            expr = reinterpret_cast<Node *>(canonicalize_qual(reinterpret_cast<Expr *>(expr), true));
+            checks = list_concat(checks, make_ands_implicit(reinterpret_cast<Expr *>(expr)));
+        }
+        Form_pg_attribute attribute = TupleDescAttr(rel->rd_att, attnum - 1);
+        NullTest *not_null = makeNode(NullTest);
+        not_null->arg = reinterpret_cast<Expr *>(
+            makeVar(1, attnum, attribute->atttypid, attribute->atttypmod, attribute->attcollation, 0));
+        not_null->nulltesttype = IS_NOT_NULL;
+        not_null->argisrow = false;
+        not_null->location = -1;
+        RelationClose(rel);
+        return checks != NIL && predicate_implied_by(list_make1(not_null), checks, true) ? 1 : 0;
+    });
+    if (answer < 0) return std::nullopt;
+    return answer == 1;
+}
+
+std::optional<bool> DatabaseContext::table_is_empty(const RelName &table) const {
+    Oid relid = plain_table(table);
+    if (!OidIsValid(relid)) return std::nullopt;
+    bool no_pages = pg_call([&] {
+        Relation rel = RelationIdGetRelation(relid);
+        if (rel == nullptr) return false;
+        bool empty = RelationGetNumberOfBlocks(rel) == 0;
+        RelationClose(rel);
+        return empty;
+    });
+    // Pages may hold only dead rows: then nobody knows without a scan.
+    if (no_pages) return true;
+    return std::nullopt;
+}
+
+std::optional<bool> DatabaseContext::function_is_volatile(const List *name) const {
+    int answer = pg_call([&] {
+        FuncCandidateList candidates =
+            FuncnameGetCandidates(const_cast<List *>(name), -1, NIL, false, false, false, true);
+        if (candidates == nullptr) return -1;
+        for (; candidates != nullptr; candidates = candidates->next)
+            if (func_volatile(candidates->oid) == PROVOLATILE_VOLATILE) return 1;
+        return 0;
+    });
+    if (answer < 0) return std::nullopt;
+    return answer == 1;
+}
+
+bool DatabaseContext::lock_timeout_in_effect() const {
+    return about_to_run_ && (LockTimeout > 0 || settings::ddl_lock_timeout_ms > 0);
+}
+
+bool DatabaseContext::opted_in(std::string_view rule) const {
+    return rule == "missing-lock-timeout" && settings::require_lock_timeout;
 }
 
 }  // namespace migsafe

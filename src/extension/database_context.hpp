@@ -30,6 +30,13 @@ public:
     bool is_guard_state(const RelName &table) const override;
     bool is_guard_state_relation(unsigned int relid) const override;
     void before_statement() const override;
+    std::optional<bool> type_change_rewrites(const RelName &table, const std::string &column,
+                                             const TypeName *type) const override;
+    std::optional<bool> not_null_proven(const RelName &table, const std::string &column) const override;
+    std::optional<bool> table_is_empty(const RelName &table) const override;
+    std::optional<bool> function_is_volatile(const List *name) const override;
+    bool lock_timeout_in_effect() const override;
+    bool opted_in(std::string_view rule) const override;
 
 private:
     const std::vector<unsigned int> &protected_oids() const;

@@ -8,6 +8,8 @@
 #include "hooks.hpp"
 
 #include "../classifier/classifier.hpp"
+#include "../classifier/table_locks.hpp"
+#include "database_context.hpp"
 #include "entry_point.hpp"
 #include "guard.hpp"
 #include "settings.hpp"
@@ -19,7 +21,9 @@ extern "C" {
 #include "commands/extension.h"
 #include "miscadmin.h"
 #include "parser/analyze.h"
+#include "storage/proc.h"
 #include "tcop/utility.h"
+#include "utils/guc.h"
 }
 
 namespace migsafe::hooks {
@@ -139,6 +143,38 @@ bool judged_with_running_utility(const ParseState *pstate, const Query *query) {
     return running.source == pstate->p_sourcetext && running.location == query->stmt_location;
 }
 
+// migsafe.ddl_lock_timeout applies to this statement: the session has no
+// lock_timeout, and it is DDL that blocks writes (SHARE or stronger) on an
+// existing table, in the current transaction. Statements that commit
+// internally are left alone: a setting scoped to them would outlive the
+// transaction it was saved in. LOCK TABLE is the user's own explicit wait.
+bool wants_ddl_lock_timeout(const Node *stmt) {
+    if (settings::ddl_lock_timeout_ms <= 0 || LockTimeout > 0 || IsA(stmt, LockStmt)) return false;
+    bool wanted = false;
+    run_guarded([&]() -> Datum {
+        if (!runs_in_one_transaction(stmt)) return (Datum)0;
+        ProtectedNames text_only;  // lock levels need no catalog facts
+        for (const TableLock &lock : table_locks(stmt, text_only)) {
+            if (lock.level < LockLevel::share || !OidIsValid(resolve_relation(lock.relation))) continue;
+            wanted = true;
+            break;
+        }
+        return (Datum)0;
+    });
+    return wanted;
+}
+
+// Sets lock_timeout for the statement only, as a function's SET clause does:
+// the caller ends the returned GUC nest level when the statement succeeds;
+// an error's (sub)transaction abort ends it otherwise.
+int apply_ddl_lock_timeout() {
+    int level = NewGUCNestLevel();
+    char value[32];
+    snprintf(value, sizeof value, "%d", settings::ddl_lock_timeout_ms);
+    (void)set_config_option("lock_timeout", value, PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+    return level;
+}
+
 void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
                      ProcessUtilityContext context, ParamListInfo params, QueryEnvironment *query_env,
                      DestReceiver *dest, QueryCompletion *qc) {
@@ -151,6 +187,8 @@ void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_onl
 
     transaction_objects::PendingColumns added = {InvalidOid, NIL};
     if (enabled && IsA(stmt, AlterTableStmt)) added = transaction_objects::columns_to_add(castNode(AlterTableStmt, stmt));
+
+    int lock_timeout_level = enabled && wants_ddl_lock_timeout(stmt) ? apply_ddl_lock_timeout() : -1;
 
     RunningUtility saved = running;
     running = {query_string, pstmt->stmt_location, function_body(stmt)};
@@ -167,6 +205,7 @@ void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_onl
     }
     PG_END_TRY();
 
+    if (lock_timeout_level >= 0) AtEOXact_GUC(true, lock_timeout_level);
     if (added.names != NIL) transaction_objects::record_added(added);
 }
 

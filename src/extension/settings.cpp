@@ -34,6 +34,8 @@ bool require_registered_approval = true;
 char *approved_migration = nullptr;
 int max_rewrite_size_kb = 100 * 1024;
 bool state_write = false;
+bool require_lock_timeout = false;
+int ddl_lock_timeout_ms = 0;
 
 void define() {
     DefineCustomEnumVariable("migsafe.mode", "What migsafe does with a dangerous statement.",
@@ -61,6 +63,18 @@ void define() {
                             "Smaller rewrites are review findings (migsafe.review_action). -1: no limit.",
                             &max_rewrite_size_kb, 100 * 1024, -1, INT_MAX, PGC_SUSET, GUC_UNIT_KB, nullptr, nullptr,
                             nullptr);
+    DefineCustomBoolVariable("migsafe.require_lock_timeout",
+                             "Whether ACCESS EXCLUSIVE locks taken with no lock_timeout are findings "
+                             "(rule missing-lock-timeout).",
+                             "A review finding: it follows migsafe.review_action.", &require_lock_timeout, false,
+                             PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    // User-settable: it can only make a migration fail faster, never let a
+    // dangerous statement through.
+    DefineCustomIntVariable("migsafe.ddl_lock_timeout",
+                            "The lock_timeout migsafe applies to DDL on existing tables when the session has none.",
+                            "0 turns it off. Statements that commit internally (CONCURRENTLY, VACUUM, REINDEX, "
+                            "CLUSTER) are left alone.",
+                            &ddl_lock_timeout_ms, 0, 0, INT_MAX, PGC_USERSET, GUC_UNIT_MS, nullptr, nullptr, nullptr);
     DefineCustomBoolVariable("migsafe.state_write", "Set by migsafe's own functions while they write its state.",
                              nullptr, &state_write, false, PGC_SUSET,
                              GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE | GUC_NO_RESET_ALL,

@@ -15,6 +15,8 @@ extern int review_action;
 extern bool require_registered_approval;
 extern char *approved_migration;  // "" when unset
 extern int max_rewrite_size_kb;   // migsafe.max_rewrite_size; -1: no limit
+extern bool require_lock_timeout; // migsafe.require_lock_timeout (the opt-in rule missing-lock-timeout)
+extern int ddl_lock_timeout_ms;   // migsafe.ddl_lock_timeout; 0: off
 // migsafe.state_write: set (SET clause) by migsafe's own SQL functions while
 // they write the state tables; a superuser setting it by hand steps around
 // the guard as with migsafe.mode = off. Hidden from SHOW ALL.

@@ -4,6 +4,7 @@
 // protected tables are managed by SQL functions in the install script.)
 #include "../classifier/catalogue.hpp"
 #include "../classifier/classifier.hpp"
+#include "../classifier/table_locks.hpp"
 #include "database_context.hpp"
 #include "entry_point.hpp"
 #include "hooks.hpp"
@@ -12,13 +13,18 @@ extern "C" {
 #include "fmgr.h"
 #include "funcapi.h"
 #include "parser/parser.h"
+#include "access/htup_details.h"
+#include "catalog/pg_class.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/syscache.h"
 #include "utils/tuplestore.h"
 
 PGDLLEXPORT Datum migsafe_check(PG_FUNCTION_ARGS);
 PGDLLEXPORT Datum migsafe_verdict(PG_FUNCTION_ARGS);
 PGDLLEXPORT Datum migsafe_rules(PG_FUNCTION_ARGS);
+PGDLLEXPORT Datum migsafe_plan(PG_FUNCTION_ARGS);
+PG_FUNCTION_INFO_V1(migsafe_plan);
 PGDLLEXPORT Datum migsafe_guard_layer(PG_FUNCTION_ARGS);
 PG_FUNCTION_INFO_V1(migsafe_guard_layer);
 PG_FUNCTION_INFO_V1(migsafe_check);
@@ -80,11 +86,14 @@ private:
     bool saved_;
 };
 
-Findings classify_argument(FunctionCallInfo fcinfo, const Context &context) {
+Script parse_argument(FunctionCallInfo fcinfo) {
     char *sql = pg_call([&] { return text_to_cstring(PG_GETARG_TEXT_PP(0)); });
     StandardConformingStrings standard_strings;
-    Script script = parse_script(sql, server_raw_parse);
-    return classify(script, context);
+    return parse_script(sql, server_raw_parse);
+}
+
+Findings classify_argument(FunctionCallInfo fcinfo, const Context &context) {
+    return classify(parse_argument(fcinfo), context);
 }
 
 Datum text_or_null(const std::string &value, bool &is_null) {
@@ -116,9 +125,109 @@ void put_rule(ReturnSetInfo *rsinfo, const RuleInfo &rule) {
     pg_call([&] { tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls); });
 }
 
+// ---- migsafe_plan() -----------------------------------------------------------
+
+// A statement's text: from its first token to the next statement's, without
+// the trailing semicolon and blanks.
+std::string statement_text(const Script &script, std::size_t index) {
+    std::size_t begin = static_cast<std::size_t>(script.statements[index].location);
+    std::size_t end = index + 1 < script.statements.size()
+                          ? static_cast<std::size_t>(script.statements[index + 1].location)
+                          : script.text.size();
+    std::string_view text = script.text.substr(begin, end - begin);
+    while (!text.empty() && (isspace(static_cast<unsigned char>(text.back())) || text.back() == ';'))
+        text.remove_suffix(1);
+    return std::string(text);
+}
+
+// The table's size (pg_total_relation_size) and pg_class.reltuples, when it exists.
+struct RelationFacts {
+    bool exists = false;
+    int64 size = 0;
+    double rows = -1;  // -1: never analysed
+};
+
+RelationFacts relation_facts(const RelName &name) {
+    RelationFacts facts;
+    Oid relid = resolve_relation(name);
+    if (!OidIsValid(relid)) return facts;
+    pg_call([&] {
+        HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+        if (!HeapTupleIsValid(tuple)) return;
+        facts.exists = true;
+        facts.rows = reinterpret_cast<Form_pg_class>(GETSTRUCT(tuple))->reltuples;
+        ReleaseSysCache(tuple);
+        facts.size = DatumGetInt64(DirectFunctionCall1(pg_total_relation_size, ObjectIdGetDatum(relid)));
+    });
+    return facts;
+}
+
+Datum rule_array(const std::vector<const Finding *> &findings, bool &is_null) {
+    is_null = false;
+    std::vector<Datum> ids;
+    for (const Finding *finding : findings) {
+        bool null = false;
+        ids.push_back(text_or_null(finding->rule, null));
+    }
+    return pg_call([&] {
+        return PointerGetDatum(construct_array(ids.data(), static_cast<int>(ids.size()), TEXTOID, -1, false,
+                                               TYPALIGN_INT));
+    });
+}
+
+void put_plan_row(ReturnSetInfo *rsinfo, int statement, const std::string &sql, const TableLock *lock,
+                  const std::vector<const Finding *> &findings) {
+    constexpr int kColumns = 9;
+    Datum values[kColumns] = {};
+    bool nulls[kColumns] = {};
+    values[0] = Int32GetDatum(statement);
+    values[1] = text_or_null(sql, nulls[1]);
+    if (lock != nullptr) {
+        values[2] = text_or_null(lock->relation.display(), nulls[2]);
+        values[3] = text_or_null(lock_level_name(lock->level), nulls[3]);
+        values[4] = text_or_null(lock_blocks(lock->level), nulls[4]);
+        std::string work = table_work_name(lock->work);
+        values[5] = text_or_null(lock->work_certain ? work : work + " (may)", nulls[5]);
+        RelationFacts facts = relation_facts(lock->relation);
+        nulls[6] = !facts.exists;
+        values[6] = Int64GetDatum(facts.size);
+        nulls[7] = !facts.exists || facts.rows < 0;
+        values[7] = Int64GetDatum(static_cast<int64>(facts.rows));
+    } else {
+        for (int i = 2; i <= 7; ++i) nulls[i] = true;
+    }
+    values[8] = rule_array(findings, nulls[8]);
+    pg_call([&] { tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls); });
+}
+
 }  // namespace
 
 }  // namespace migsafe
+
+// migsafe_plan(sql text): for each statement and each table it locks, the
+// lock, the work done under it, the table's size and estimated rows, and the
+// statement's findings.
+Datum migsafe_plan(PG_FUNCTION_ARGS) {
+    return migsafe::run_guarded([&]() -> Datum {
+        migsafe::pg_call([&] { InitMaterializedSRF(fcinfo, 0); });
+        if (PG_ARGISNULL(0)) return (Datum)0;
+        migsafe::DatabaseContext context;
+        migsafe::Script script = migsafe::parse_argument(fcinfo);
+        migsafe::Findings findings = migsafe::classify(script, context);
+        auto *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+        for (std::size_t i = 0; i < script.statements.size(); ++i) {
+            int number = static_cast<int>(i) + 1;
+            std::vector<const migsafe::Finding *> of_statement;
+            for (const migsafe::Finding &finding : findings)
+                if (finding.statement == number) of_statement.push_back(&finding);
+            std::string sql = migsafe::statement_text(script, i);
+            std::vector<migsafe::TableLock> locks = migsafe::table_locks(script.statements[i].node, context);
+            if (locks.empty()) migsafe::put_plan_row(rsinfo, number, sql, nullptr, of_statement);
+            for (const migsafe::TableLock &lock : locks) migsafe::put_plan_row(rsinfo, number, sql, &lock, of_statement);
+        }
+        return (Datum)0;
+    });
+}
 
 // migsafe_check(sql text, protected text[] DEFAULT NULL): one row per finding.
 Datum migsafe_check(PG_FUNCTION_ARGS) {

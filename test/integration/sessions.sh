@@ -112,3 +112,23 @@ else
 fi
 PGOPTIONS="-c migsafe.mode=off" psql -X -q -h "$MIGSAFE_CLUSTER_DIR" -p "$PORT" -U postgres -d postgres \
     -c "DROP DATABASE migsafe_integration_uninstall" >/dev/null
+
+# migsafe.ddl_lock_timeout: a migration waiting behind a long transaction
+# fails fast instead of queueing every query on the table behind it.
+setup_sql -c "CREATE TABLE busy (id int)" -c "INSERT INTO busy VALUES (1)"
+sql -c "BEGIN" -c "SELECT count(*) FROM busy" -c "SELECT pg_sleep(4)" -c "COMMIT" >/dev/null 2>&1 &
+reader=$!
+sleep 1
+out=$(PGOPTIONS="-c migsafe.ddl_lock_timeout=500ms" sql -v VERBOSITY=verbose -c "ALTER TABLE busy ADD COLUMN note text" 2>&1)
+# Without the timeout the ALTER would wait for the reader and then succeed.
+if grep -q "55P03" <<<"$out"; then
+    pass "migsafe.ddl_lock_timeout stops DDL waiting behind a long transaction (55P03)"
+else
+    fail "migsafe.ddl_lock_timeout stops DDL waiting behind a long transaction (55P03)" "$out"
+fi
+expect_equal "the session's lock_timeout is unchanged afterwards" "0" \
+    "$(PGOPTIONS="-c migsafe.ddl_lock_timeout=500ms" sql -c "SHOW lock_timeout")"
+wait $reader
+expect_ok "without a waiting transaction the same DDL runs" \
+    env PGOPTIONS="-c migsafe.ddl_lock_timeout=500ms" psql -X -q -v ON_ERROR_STOP=1 -h "$MIGSAFE_CLUSTER_DIR" \
+    -p "$PORT" -U postgres -d "$DB" -c "ALTER TABLE busy ADD COLUMN note text"

@@ -67,6 +67,66 @@ TEST(SelfProtection, AlterSystemThatUnloadsOrWeakensTheGuard) {
     EXPECT_EQ(self_protection("ALTER SYSTEM SET shared_preload_libraries = 'not_migsafe';"), Strings{"migsafe"});
 }
 
+TEST(SelfProtection, LastingWaysToSwitchTheGuardOff) {
+    for (const char *sql : {
+             "ALTER ROLE app SET migsafe.mode = off;",
+             "ALTER ROLE ALL SET migsafe.mode = 'warn';",
+             "ALTER ROLE app IN DATABASE prod SET migsafe.state_write = on;",
+             "ALTER DATABASE prod SET migsafe.mode TO off;",
+             "ALTER DATABASE prod SET migsafe.require_registered_approval = false;",
+             "GRANT SET ON PARAMETER migsafe.mode TO app;",
+             "GRANT ALL ON PARAMETER migsafe.state_write TO app;",
+             "CREATE FUNCTION f() RETURNS void LANGUAGE sql SECURITY DEFINER SET migsafe.mode = off AS 'TRUNCATE t';",
+             "CREATE PROCEDURE p() LANGUAGE sql SET migsafe.state_write = 1 AS 'TRUNCATE t';",
+             "ALTER FUNCTION f() SET migsafe.mode = 'off';",
+         })
+        EXPECT_EQ(self_protection(sql), Strings{"migsafe"}) << sql;
+}
+
+TEST(SelfProtection, SettingsThatDoNotWeakenIt) {
+    for (const char *sql : {
+             "ALTER ROLE app SET migsafe.mode = enforce;",
+             "ALTER DATABASE prod SET migsafe.review_action = block;",
+             "ALTER DATABASE prod RESET migsafe.mode;",
+             "ALTER ROLE app SET migsafe.approved_migration = 'x';",
+             "ALTER ROLE app SET work_mem = '64MB';",
+             "GRANT SET ON PARAMETER work_mem TO app;",
+             "REVOKE SET ON PARAMETER migsafe.mode FROM app;",
+             "CREATE FUNCTION f() RETURNS void LANGUAGE sql SET search_path = public AS 'SELECT 1';",
+             "CREATE FUNCTION f() RETURNS void LANGUAGE sql SET migsafe.mode = enforce AS 'SELECT 1';",
+         })
+        EXPECT_EQ(self_protection(sql), Strings{}) << sql;
+}
+
+TEST(SelfProtection, ChangingItsFunctionsSchemaAndCatalog) {
+    for (const char *sql : {
+             "CREATE OR REPLACE FUNCTION migsafe.on_sql_drop() RETURNS event_trigger LANGUAGE plpgsql AS 'BEGIN END';",
+             "CREATE OR REPLACE FUNCTION pg_catalog.migsafe_approve(text, text) RETURNS void LANGUAGE sql AS '';",
+             "ALTER FUNCTION migsafe_revoke(text) SECURITY INVOKER;",
+             "ALTER FUNCTION migsafe_revoke(text) RESET ALL;",
+             "ALTER FUNCTION migsafe_revoke(text) OWNER TO app;",
+             "ALTER FUNCTION migsafe_revoke(text) RENAME TO r;",
+             "ALTER FUNCTION migsafe.check_text(text) SET SCHEMA public;",
+             "ALTER SCHEMA migsafe OWNER TO app;",
+             "ALTER EVENT TRIGGER migsafe_sql_drop OWNER TO app;",
+             "UPDATE pg_event_trigger SET evtenabled = 'D';",
+             "UPDATE pg_catalog.pg_event_trigger SET evtenabled = 'D' WHERE evtname LIKE 'migsafe%';",
+             "CREATE VIEW v AS SELECT * FROM migsafe.approvals;",
+             "CREATE VIEW v AS SELECT a.* FROM public.t JOIN migsafe.windows a ON true;",
+         })
+        EXPECT_EQ(self_protection(sql), Strings{"migsafe"}) << sql;
+    for (const char *sql : {
+             "CREATE OR REPLACE FUNCTION public.approve_order() RETURNS void LANGUAGE sql AS '';",
+             "CREATE OR REPLACE FUNCTION app.migsafe_approve() RETURNS void LANGUAGE sql AS '';",
+             "CREATE FUNCTION public.migsafe_helper() RETURNS void LANGUAGE sql AS '';",
+             "ALTER FUNCTION public.f() OWNER TO app;",
+             "ALTER SCHEMA app OWNER TO app;",
+             "CREATE VIEW v AS SELECT * FROM public.approvals;",
+             "SELECT * FROM pg_event_trigger;",
+         })
+        EXPECT_EQ(self_protection(sql), Strings{}) << sql;
+}
+
 TEST(SelfProtection, ExtensionUpdateAndOtherExtensionsAreFine) {
     EXPECT_EQ(self_protection("ALTER EXTENSION migsafe UPDATE; ALTER EXTENSION migsafe UPDATE TO '0.2.0';"),
               Strings{});

@@ -97,6 +97,101 @@ const char *weakening_system_setting(const AlterSystemStmt *alter) {
     return nullptr;
 }
 
+// The value a SET gives, lower-cased: a string, an identifier or a number.
+std::string set_value(const VariableSetStmt *set) {
+    if (list_length(set->args) != 1) return "";
+    const Node *arg = static_cast<const Node *>(linitial(set->args));
+    if (!IsA(arg, A_Const) || castNode(A_Const, arg)->isnull) return "";
+    const Node *value = reinterpret_cast<const Node *>(&castNode(A_Const, arg)->val);
+    if (IsA(value, String)) return lower(strVal(value));
+    if (IsA(value, Integer)) return std::to_string(intVal(value));
+    return "";
+}
+
+// PostgreSQL's parse_bool() false spellings that matter here.
+bool is_false_value(const std::string &value) {
+    return value == "off" || value == "false" || value == "0" || value == "no" || value == "f" || value == "n";
+}
+
+// What SET of a migsafe setting (in ALTER ROLE/DATABASE ... SET or a
+// function's SET clause) does to weaken the guard, or nullptr. RESET puts
+// back the server's value, which is not weaker.
+const char *weakening_setting(const VariableSetStmt *set) {
+    if (set == nullptr || set->kind != VAR_SET_VALUE || set->name == nullptr) return nullptr;
+    std::string name = lower(set->name);
+    std::string value = set_value(set);
+    if (name == "migsafe.mode" && value != "enforce") return "sets migsafe.mode: the guard stops refusing dangerous statements";
+    if (name == "migsafe.state_write" && !is_false_value(value))
+        return "sets migsafe.state_write: the guard stops judging anything";
+    if (name == "migsafe.require_registered_approval" && is_false_value(value))
+        return "turns off migsafe.require_registered_approval: any approval name would do";
+    return nullptr;
+}
+
+bool is_guard_setting(const char *name) {
+    std::string setting = lower(name);
+    return setting == "migsafe.mode" || setting == "migsafe.state_write" ||
+           setting == "migsafe.require_registered_approval" || setting == "migsafe.*";
+}
+
+// A function of migsafe's: migsafe_* where the extension puts them
+// (pg_catalog, or unqualified: search_path may put pg_catalog first), or any
+// function in schema migsafe.
+bool is_own_function(const List *name) {
+    RelName function = rel_name(name);
+    if (function.schema == kExtension) return true;
+    return (function.schema.empty() || function.schema == "pg_catalog") && function.name.rfind("migsafe_", 0) == 0;
+}
+
+// The function options (CREATE/ALTER FUNCTION) that weaken the guard.
+const char *weakening_function_option(const List *options) {
+    ListCell *cell;
+    foreach (cell, options) {
+        const auto *option = lfirst_node(DefElem, cell);
+        if (strcmp(option->defname, "set") == 0 && option->arg != nullptr && IsA(option->arg, VariableSetStmt))
+            if (weakening_setting(castNode(VariableSetStmt, option->arg)) != nullptr)
+                return "a function whose SET clause weakens migsafe runs every statement in it unguarded";
+    }
+    return nullptr;
+}
+
+const char *function_change(const CreateFunctionStmt *create) {
+    if (create->replace && is_own_function(create->funcname))
+        return "CREATE OR REPLACE FUNCTION replaces one of migsafe's functions";
+    return weakening_function_option(create->options);
+}
+
+const char *function_change(const AlterFunctionStmt *alter) {
+    if (is_own_function(alter->func->objname)) return "ALTER FUNCTION changes one of migsafe's functions";
+    return weakening_function_option(alter->actions);
+}
+
+// GRANT SET (or ALL) ON PARAMETER of a setting that switches the guard off.
+bool grants_guard_setting(const GrantStmt *grant) {
+    if (!grant->is_grant || grant->objtype != OBJECT_PARAMETER_ACL) return false;
+    ListCell *cell;
+    foreach (cell, grant->objects)
+        if (IsA(lfirst(cell), String) && is_guard_setting(strVal(lfirst(cell)))) return true;
+    return false;
+}
+
+bool names_own_object(ObjectType type, const Node *object) {
+    if (object == nullptr) return false;
+    if (type == OBJECT_SCHEMA) return IsA(object, String) && strcmp(strVal(object), kExtension) == 0;
+    if (type == OBJECT_EVENT_TRIGGER) return IsA(object, String) && is_own_event_trigger(strVal(object));
+    if (type == OBJECT_FUNCTION || type == OBJECT_PROCEDURE || type == OBJECT_ROUTINE)
+        return IsA(object, ObjectWithArgs) && is_own_function(castNode(ObjectWithArgs, object)->objname);
+    return false;
+}
+
+bool reads_guard_state(Node *node, const Context *context) {
+    if (node == nullptr) return false;
+    if (IsA(node, RangeVar) && context->is_guard_state(rel_name(castNode(RangeVar, node)))) return true;
+    // PostgreSQL 15 declares the walker as bool (*)(); cast through void (*)(void).
+    auto walker = reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)(void)>(reads_guard_state));
+    return raw_expression_tree_walker(node, walker, const_cast<Context *>(context));
+}
+
 // Tables that a data-modifying statement writes (also in WITH).
 void written_tables(const Node *node, std::vector<RelName> &out);
 
@@ -146,10 +241,16 @@ bool query_writes_state(const Query *query, const Context &context) {
         if (cte != nullptr && IsA(cte, Query) && query_writes_state(castNode(Query, cte), context)) return true;
     }
     if (query->resultRelation <= 0) return false;
-    return context.is_guard_state_relation(rt_fetch(query->resultRelation, query->rtable)->relid);
+    unsigned int target = rt_fetch(query->resultRelation, query->rtable)->relid;
+    if (context.is_guard_state_relation(target)) return true;
+    std::optional<RelName> name = context.relation_name(target);
+    return name && name->schema == "pg_catalog" && name->name == "pg_event_trigger";
 }
 
-// What the statement does to the guard's own objects, or "".
+// What the statement does to the guard's own objects, or "". Statements
+// that only a superuser or the extension's owner can run are here too: they
+// would switch the guard off for good, and need an approval naming migsafe
+// like uninstalling it.
 std::string guard_change(RuleInput &in) {
     const Node *stmt = in.stmt;
     switch (nodeTag(stmt)) {
@@ -174,10 +275,46 @@ std::string guard_change(RuleInput &in) {
                 return "ALTER EVENT TRIGGER ... RENAME changes a layer of the guard";
             if (rename->renameType == OBJECT_SCHEMA && rename->subname != nullptr && strcmp(rename->subname, kExtension) == 0)
                 return "ALTER SCHEMA migsafe RENAME moves the guard's state";
+            if (names_own_object(rename->renameType, rename->object))
+                return "ALTER FUNCTION ... RENAME changes one of migsafe's functions";
             break;
         }
         case T_AlterSystemStmt:
             if (const char *what = weakening_system_setting(castNode(AlterSystemStmt, stmt))) return what;
+            break;
+        case T_AlterRoleSetStmt:
+            if (const char *what = weakening_setting(castNode(AlterRoleSetStmt, stmt)->setstmt))
+                return std::string("ALTER ROLE ... SET ") + what + " for the role's sessions";
+            break;
+        case T_AlterDatabaseSetStmt:
+            if (const char *what = weakening_setting(castNode(AlterDatabaseSetStmt, stmt)->setstmt))
+                return std::string("ALTER DATABASE ... SET ") + what + " for the database's sessions";
+            break;
+        case T_CreateFunctionStmt:
+            if (const char *what = function_change(castNode(CreateFunctionStmt, stmt))) return what;
+            break;
+        case T_AlterFunctionStmt:
+            if (const char *what = function_change(castNode(AlterFunctionStmt, stmt))) return what;
+            break;
+        case T_GrantStmt:
+            if (grants_guard_setting(castNode(GrantStmt, stmt)))
+                return "GRANT ... ON PARAMETER lets a role switch the guard off";
+            break;
+        case T_AlterOwnerStmt: {
+            const auto *alter = castNode(AlterOwnerStmt, stmt);
+            if (names_own_object(alter->objectType, alter->object))
+                return "ALTER ... OWNER TO hands one of migsafe's objects to another role";
+            break;
+        }
+        case T_AlterObjectSchemaStmt: {
+            const auto *alter = castNode(AlterObjectSchemaStmt, stmt);
+            if (names_own_object(alter->objectType, alter->object))
+                return "ALTER FUNCTION ... SET SCHEMA moves one of migsafe's functions";
+            break;
+        }
+        case T_ViewStmt:
+            if (reads_guard_state(castNode(ViewStmt, stmt)->query, &in.context))
+                return "a view over migsafe's state tables can write them (an updatable view)";
             break;
         case T_Query:
             if (query_writes_state(castNode(Query, stmt), in.context))
@@ -191,9 +328,12 @@ std::string guard_change(RuleInput &in) {
             return std::string("statement ") + change.how + " migsafe's state table " + change.table.display();
     std::vector<RelName> written;
     written_tables(stmt, written);
-    for (const RelName &table : written)
+    for (const RelName &table : written) {
         if (in.context.is_guard_state(table))
             return "writes migsafe's state table " + table.display() + " directly: only migsafe's functions may";
+        if (table.name == "pg_event_trigger" && (table.schema.empty() || table.schema == "pg_catalog"))
+            return "writes the catalog of event triggers directly: it can disable the guard's";
+    }
     return "";
 }
 

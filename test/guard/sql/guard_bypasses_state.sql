@@ -52,14 +52,12 @@ CREATE PROCEDURE approved_commit_truncate() LANGUAGE plpgsql SET migsafe.approve
 CALL approved_commit_truncate();
 SHOW migsafe.approved_migration;
 
--- KNOWN GAP: ALTER SYSTEM SET migsafe.mode is refused (self-protection),
--- but a superuser's other lasting ways of switching the guard off for
--- other sessions all run without an approval that names migsafe:
--- ALTER ROLE / ALTER DATABASE ... SET migsafe.mode, GRANT SET ON PARAMETER
--- (the application role may then switch it off itself), and a SECURITY
--- DEFINER function with SET migsafe.mode = off (or migsafe.state_write = on)
--- granted to it. Each should be refused as self-protection like ALTER SYSTEM.
-BEGIN;
+-- A superuser's lasting ways of switching the guard off for other
+-- sessions are refused as self-protection, like ALTER SYSTEM SET
+-- migsafe.mode: ALTER ROLE / ALTER DATABASE ... SET migsafe.mode, GRANT SET
+-- ON PARAMETER (the application role could then switch it off itself), and
+-- functions whose SET clause turns off migsafe.mode or turns on
+-- migsafe.state_write.
 ALTER ROLE migsafe_app SET migsafe.mode = off;
 ALTER ROLE ALL SET migsafe.mode = warn;
 ALTER DATABASE :"DBNAME" SET migsafe.mode = off;
@@ -68,12 +66,9 @@ CREATE FUNCTION unguarded_truncate() RETURNS void LANGUAGE sql SECURITY DEFINER 
     AS 'TRUNCATE targets';
 CREATE FUNCTION state_writer() RETURNS void LANGUAGE sql SECURITY DEFINER SET migsafe.state_write = on
     AS 'SELECT 1';
-GRANT EXECUTE ON FUNCTION unguarded_truncate() TO migsafe_app;
-SET LOCAL ROLE migsafe_app;
-SET LOCAL migsafe.mode = off;
-SELECT unguarded_truncate();
-SELECT count(*) AS targets FROM targets;
-ROLLBACK;
+-- ... while settings that do not weaken it run
+ALTER ROLE migsafe_app SET migsafe.review_action = block;
+ALTER ROLE migsafe_app RESET migsafe.review_action;
 
 -- Approval forgery by the state tables' owner, by every other way of
 -- writing a table: COPY FROM, MERGE, INSERT ... ON CONFLICT
@@ -122,20 +117,20 @@ SELECT attempt('INSERT INTO forging VALUES (1)');
 -- a view or in a rule's action (the rewriter's queries are never
 -- analysed). Both should be refused as self-protection: the INSERT and
 -- UPDATE through the views, and CREATE RULE with an action on a state table.
-BEGIN;
+-- A view over a state table could write it (an automatically updatable
+-- view): creating one is refused as self-protection, in any schema.
 CREATE VIEW public.approvals_view AS SELECT * FROM migsafe.approvals;
-INSERT INTO approvals_view (migration, reason, approved_by, approved_at, valid_until)
-VALUES ('forged_view', 'r', 'x', now(), 'infinity');
-UPDATE approvals_view SET valid_until = 'infinity' WHERE id > 0;
 CREATE VIEW migsafe.windows_view AS SELECT * FROM migsafe.windows;
-INSERT INTO migsafe.windows_view (reason, opened_by, opened_at, closes_at) VALUES ('forged_view', 'x', now(), 'infinity');
+-- KNOWN GAP: a rule whose action writes a state table lets the owner write
+-- the state (the rewriter's queries are never analysed); CREATE RULE with
+-- such an action should be refused as self-protection.
+BEGIN;
 CREATE TABLE relay (x int);
 CREATE RULE relay_forge AS ON INSERT TO relay DO ALSO
     INSERT INTO migsafe.approvals (migration, reason, approved_by, approved_at, valid_until)
     VALUES ('forged_rule', 'r', 'x', now(), 'infinity');
 INSERT INTO relay VALUES (1);
 SELECT migration, valid_until FROM migsafe.approvals WHERE migration LIKE 'forged%' ORDER BY 1;
-SELECT count(*) AS forged_windows FROM migsafe.windows WHERE reason = 'forged_view';
 ROLLBACK;
 SELECT count(*) AS forged FROM migsafe.approvals WHERE migration LIKE 'forged%';
 
@@ -184,14 +179,12 @@ DROP TABLE migsafe.approvals;
 DROP FUNCTION migsafe.on_sql_drop() CASCADE;
 ALTER EXTENSION migsafe DROP FUNCTION migsafe_approve(text, text, interval, text[]);
 ALTER EXTENSION migsafe ADD TABLE targets;
--- KNOWN GAP: migsafe's functions and the owner of its schema can be changed
--- without an approval that names migsafe. Replacing an event trigger's
--- function with an empty one silences that layer exactly as ALTER EVENT
--- TRIGGER ... DISABLE (refused) would; ALTER FUNCTION can drop the SET
--- clauses or SECURITY DEFINER of migsafe_approve(), change owners or names;
--- a superuser may write pg_event_trigger directly. Each should be refused as
--- self-protection (the catalog write at least for migsafe's own rows).
-BEGIN;
+-- migsafe's functions, the owner of its schema and the catalog of event
+-- triggers: replacing an event trigger's function with an empty one would
+-- silence that layer as ALTER EVENT TRIGGER ... DISABLE would; ALTER
+-- FUNCTION could drop the SET clauses or SECURITY DEFINER of
+-- migsafe_approve(), or change owners and names. All refused as
+-- self-protection.
 CREATE OR REPLACE FUNCTION migsafe.on_sql_drop() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;
 CREATE OR REPLACE FUNCTION pg_catalog.migsafe_approve(migration text, reason text, valid_for interval DEFAULT '1 hour',
                                                       objects text[] DEFAULT NULL) RETURNS timestamptz
@@ -205,7 +198,6 @@ UPDATE pg_event_trigger SET evtenabled = 'D' WHERE evtname = 'migsafe_table_rewr
 SELECT p.proname, l.lanname FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
 WHERE p.oid = 'migsafe.on_sql_drop()'::regprocedure;
 SELECT evtname, evtenabled FROM pg_event_trigger WHERE evtname LIKE 'migsafe%' ORDER BY evtname;
-ROLLBACK;
 
 -- nothing that was refused changed anything
 SELECT count(*) AS targets FROM targets;

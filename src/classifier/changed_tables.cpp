@@ -6,8 +6,8 @@ namespace migsafe {
 
 namespace {
 
-void add(Changes &out, const RangeVar *relation, const char *how) {
-    if (relation != nullptr) out.push_back({rel_name(relation), relation->location, how});
+void add(Changes &out, const RangeVar *relation, const char *how, bool recurses = false) {
+    if (relation != nullptr) out.push_back({rel_name(relation), relation->location, how, recurses && relation->inh});
 }
 
 void add_foreign_key(Changes &out, const Node *node) {
@@ -23,7 +23,7 @@ void add_column_references(Changes &out, const Node *node) {
 }
 
 void add_alter_table(Changes &out, const AlterTableStmt *alter) {
-    add(out, alter->relation, "alters");
+    add(out, alter->relation, "alters", true);
     ListCell *cell;
     foreach (cell, alter->cmds) {
         const auto *cmd = lfirst_node(AlterTableCmd, cell);
@@ -105,11 +105,11 @@ Changes changed_tables(const Node *stmt) {
             break;
         case T_TruncateStmt: {
             ListCell *cell;
-            foreach (cell, castNode(TruncateStmt, stmt)->relations) add(out, lfirst_node(RangeVar, cell), "truncates");
+            foreach (cell, castNode(TruncateStmt, stmt)->relations) add(out, lfirst_node(RangeVar, cell), "truncates", true);
             break;
         }
         case T_IndexStmt:
-            add(out, castNode(IndexStmt, stmt)->relation, "creates an index on");
+            add(out, castNode(IndexStmt, stmt)->relation, "creates an index on", true);
             break;
         case T_CreateTrigStmt:
             add(out, castNode(CreateTrigStmt, stmt)->relation, "creates a trigger on");
@@ -130,7 +130,8 @@ Changes changed_tables(const Node *stmt) {
             const auto *vacuum = castNode(VacuumStmt, stmt);
             if (!option_enabled(vacuum->options, "full")) break;
             ListCell *cell;
-            foreach (cell, vacuum->rels) add(out, lfirst_node(VacuumRelation, cell)->relation, "rewrites (VACUUM FULL)");
+            foreach (cell, vacuum->rels)
+                add(out, lfirst_node(VacuumRelation, cell)->relation, "rewrites (VACUUM FULL)", true);
             break;
         }
         default:

@@ -12,6 +12,9 @@ struct ChangedTable {
     RelName table;
     int location;     // byte offset in the script, or -1 (the statement's start)
     const char *how;  // what the statement does to it, e.g. "alters"
+    // The statement also changes the table's inheritance children and
+    // partitions (no ONLY): ALTER TABLE, TRUNCATE, CREATE INDEX, VACUUM FULL.
+    bool recurses = false;
 };
 
 using Changes = std::vector<ChangedTable>;

@@ -32,6 +32,10 @@ public:
     virtual ~Context() = default;
     // The protected table this reference names, if it names one.
     virtual std::optional<RelName> protected_match(const RelName &table) const = 0;
+    // The protected tables among a table's inheritance children and
+    // partitions, at any depth (what ALTER TABLE or TRUNCATE without ONLY
+    // reaches). Only the database knows a table's children.
+    virtual std::vector<RelName> protected_descendants(const RelName &) const { return {}; }
     // The protected tables in a schema (what DROP SCHEMA ... CASCADE reaches).
     virtual std::vector<RelName> protected_in_schema(const std::string &schema) const = 0;
 

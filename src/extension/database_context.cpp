@@ -6,6 +6,7 @@
 
 extern "C" {
 #include "catalog/namespace.h"
+#include "catalog/pg_inherits.h"
 #include "miscadmin.h"
 #include "commands/dbcommands.h"
 #include "commands/extension.h"
@@ -67,6 +68,22 @@ std::vector<RelName> DatabaseContext::protected_in_schema(const std::string &sch
         Oid in_namespace = pg_call([&] { return get_rel_namespace(relid); });
         if (in_namespace != namespace_oid) continue;
         if (std::optional<RelName> name = relation_name(relid)) found.push_back(*name);
+    }
+    return found;
+}
+
+std::vector<RelName> DatabaseContext::protected_descendants(const RelName &table) const {
+    std::vector<RelName> found;
+    const std::vector<unsigned int> &oids = protected_oids();
+    if (oids.empty()) return found;
+    Oid relid = resolve_relation(table);
+    if (!OidIsValid(relid)) return found;
+    List *family = pg_call([&] { return find_all_inheritors(relid, NoLock, nullptr); });
+    ListCell *cell;
+    foreach (cell, family) {
+        Oid member = lfirst_oid(cell);
+        if (member == relid || std::find(oids.begin(), oids.end(), member) == oids.end()) continue;
+        if (std::optional<RelName> name = relation_name(member)) found.push_back(*name);
     }
     return found;
 }

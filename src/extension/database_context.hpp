@@ -23,6 +23,7 @@ public:
 
     std::optional<RelName> protected_match(const RelName &table) const override;
     std::vector<RelName> protected_in_schema(const std::string &schema) const override;
+    std::vector<RelName> protected_descendants(const RelName &table) const override;
     bool relation_created_in_transaction(const RelName &relation) const override;
     bool column_added_in_transaction(const RelName &table, const std::string &column) const override;
     std::optional<RelName> relation_name(unsigned int relid) const override;

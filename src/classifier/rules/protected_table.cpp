@@ -1,6 +1,6 @@
 // protected-table: any change to a table the context says is protected
-// (the changes are listed in changed_tables.cpp); each protected table is
-// reported once per statement.
+// (the changes are listed in changed_tables.cpp), also through its parent;
+// each protected table is reported once per statement.
 #include "rule.hpp"
 
 #include "../changed_tables.hpp"
@@ -41,6 +41,15 @@ void check_protected_table(RuleInput &in) {
         if (!match) continue;
         report_once(*match, change.table, change.location,
                     std::string("statement ") + change.how + " protected table " + change.table.display());
+    }
+    // Without ONLY the statement reaches the table's children and partitions.
+    for (const ChangedTable &change : in.changes()) {
+        if (!change.recurses) continue;
+        for (const RelName &child : in.context.protected_descendants(change.table))
+            report_once(child, child, change.location,
+                        std::string("statement ") + change.how + " " + change.table.display() +
+                            " and with it its protected child or partition " + child.display() +
+                            " (ONLY would leave it alone)");
     }
     for (const std::string &schema : cascaded_schemas(in.stmt))
         for (const RelName &table : in.context.protected_in_schema(schema))

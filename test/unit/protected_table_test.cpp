@@ -1,4 +1,6 @@
 // protected-table: any change to a protected table, matched by name.
+#include "classifier/classifier.hpp"
+#include "cli/checker.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -293,6 +295,45 @@ TEST(ProtectedTable, CreatedInTheScriptStillMatchesByName) {
     // A name is protected whatever the script did before.
     EXPECT_EQ(guarded_objects("CREATE TABLE users (id int);\nCREATE INDEX ON users (id);", kUsers),
               (Strings{"users"}));
+}
+
+}  // namespace
+}  // namespace migsafe::test
+
+namespace migsafe::test {
+namespace {
+
+// A database where "family" has the protected child "family_kept".
+class FamilyContext final : public Context {
+public:
+    std::optional<RelName> protected_match(const RelName &table) const override {
+        if (table.name == "family_kept") return table;
+        return std::nullopt;
+    }
+    std::vector<RelName> protected_in_schema(const std::string &) const override { return {}; }
+    std::vector<RelName> protected_descendants(const RelName &table) const override {
+        if (table.name == "family") return {RelName{"public", "family_kept"}};
+        return {};
+    }
+};
+
+Strings protected_with_family(const std::string &sql) {
+    FamilyContext context;
+    return objects_of(of_rule(cli::check_sql(sql, context), "protected-table"));
+}
+
+TEST(ProtectedDescendants, StatementsOnTheParentReachTheChild) {
+    for (const char *sql : {"ALTER TABLE family ADD COLUMN a int;", "TRUNCATE family;", "CREATE INDEX ON family (id);",
+                            "VACUUM FULL family;", "ALTER TABLE family DROP COLUMN extra;"})
+        EXPECT_EQ(protected_with_family(sql), Strings{"public.family_kept"}) << sql;
+}
+
+TEST(ProtectedDescendants, OnlyAndOtherStatementsDoNot) {
+    for (const char *sql : {"ALTER TABLE ONLY family ADD COLUMN a int;", "TRUNCATE ONLY family;",
+                            "CREATE INDEX ON ONLY family (id);", "ALTER TABLE family RENAME TO kin;",
+                            "CREATE TRIGGER t BEFORE INSERT ON family FOR EACH ROW EXECUTE FUNCTION f();",
+                            "ALTER TABLE other ADD COLUMN a int;", "SELECT * FROM family;"})
+        EXPECT_EQ(protected_with_family(sql), Strings{}) << sql;
 }
 
 }  // namespace

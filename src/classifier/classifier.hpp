@@ -37,7 +37,8 @@ public:
 
     // In the database, the script is the transaction: a table or index
     // created, or a column added, earlier in the current transaction is as
-    // new as one created earlier in the script. Offline, nothing is.
+    // new as one created earlier in the script, and so is a temporary table
+    // of the session's own. Offline, nothing is.
     virtual bool relation_created_in_transaction(const RelName &) const { return false; }
     virtual bool column_added_in_transaction(const RelName &, const std::string &) const { return false; }
 

@@ -63,7 +63,12 @@ bool created_in_transaction(unsigned int relid) {
     return pg_call([&] {
         Relation rel = RelationIdGetRelation(relid);
         if (rel == nullptr) return false;
-        bool created = rel->rd_createSubid != InvalidSubTransactionId;
+        // A temporary table of this session counts as new whenever it was
+        // created: no other session can see it, so emptying, dropping or
+        // locking it touches no shared data and blocks no one. Another
+        // session's temporary table (rd_islocaltemp false) is judged as
+        // any other table.
+        bool created = rel->rd_createSubid != InvalidSubTransactionId || rel->rd_islocaltemp;
         RelationClose(rel);
         return created;
     });

@@ -43,7 +43,7 @@ private:
 unsigned int resolve_relation(const RelName &relation);
 
 // Whether the relation was created in the current transaction (its relcache
-// entry says so).
+// entry says so), or is a temporary table of this session.
 bool created_in_transaction(unsigned int relid);
 
 }  // namespace migsafe

@@ -42,6 +42,12 @@ public:
     virtual bool relation_created_in_transaction(const RelName &) const { return false; }
     virtual bool column_added_in_transaction(const RelName &, const std::string &) const { return false; }
 
+    // The tables TRUNCATE ... CASCADE of these tables also empties: those
+    // whose foreign keys reference them, and so on (qualified names). Only
+    // the database knows; offline, the finding's message says "every table
+    // that references it".
+    virtual std::vector<RelName> truncate_cascade_reaches(const std::vector<RelName> &) const { return {}; }
+
     // migsafe's own state: the tables of schema "migsafe". Offline, by that
     // schema name; in the database, by where the name resolves.
     virtual bool is_guard_state(const RelName &table) const { return table.schema == "migsafe"; }

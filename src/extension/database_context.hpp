@@ -24,6 +24,7 @@ public:
     std::optional<RelName> protected_match(const RelName &table) const override;
     std::vector<RelName> protected_in_schema(const std::string &schema) const override;
     bool relation_created_in_transaction(const RelName &relation) const override;
+    std::vector<RelName> truncate_cascade_reaches(const std::vector<RelName> &tables) const override;
     bool column_added_in_transaction(const RelName &table, const std::string &column) const override;
     std::optional<RelName> relation_name(unsigned int relid) const override;
     bool object_absent(ObjectType kind, const RelName &name) const override;

@@ -41,9 +41,16 @@ public:
 
     // In the database, the script is the transaction: a table or index
     // created, or a column added, earlier in the current transaction is as
-    // new as one created earlier in the script. Offline, nothing is.
+    // new as one created earlier in the script, and so is a temporary table
+    // of the session's own. Offline, nothing is.
     virtual bool relation_created_in_transaction(const RelName &) const { return false; }
     virtual bool column_added_in_transaction(const RelName &, const std::string &) const { return false; }
+
+    // The tables TRUNCATE ... CASCADE of these tables also empties: those
+    // whose foreign keys reference them, and so on (qualified names). Only
+    // the database knows; offline, the finding's message says "every table
+    // that references it".
+    virtual std::vector<RelName> truncate_cascade_reaches(const std::vector<RelName> &) const { return {}; }
 
     // migsafe's own state: the tables of schema "migsafe". Offline, by that
     // schema name; in the database, by where the name resolves.

@@ -5,6 +5,7 @@
 #include "transaction_objects.hpp"
 
 extern "C" {
+#include "catalog/heap.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_inherits.h"
 #include "miscadmin.h"
@@ -88,11 +89,40 @@ std::vector<RelName> DatabaseContext::protected_descendants(const RelName &table
     return found;
 }
 
+// As ExecuteTruncate() does for CASCADE: heap_truncate_find_FKs() gives the
+// tables referencing any in the list (not those already in it); repeat until
+// none is added.
+std::vector<RelName> DatabaseContext::truncate_cascade_reaches(const std::vector<RelName> &tables) const {
+    List *named = NIL;
+    for (const RelName &table : tables) {
+        Oid relid = resolve_relation(table);
+        if (OidIsValid(relid)) named = pg_call([&] { return lappend_oid(named, relid); });
+    }
+    std::vector<RelName> reached;
+    if (named == NIL) return reached;
+    List *all = pg_call([&] { return list_copy(named); });
+    for (;;) {
+        List *referencing = pg_call([&] { return heap_truncate_find_FKs(all); });
+        if (referencing == NIL) break;
+        ListCell *cell;
+        foreach (cell, referencing) {
+            if (std::optional<RelName> name = relation_name(lfirst_oid(cell))) reached.push_back(*name);
+        }
+        all = pg_call([&] { return list_concat(all, referencing); });
+    }
+    return reached;
+}
+
 bool created_in_transaction(unsigned int relid) {
     return pg_call([&] {
         Relation rel = RelationIdGetRelation(relid);
         if (rel == nullptr) return false;
-        bool created = rel->rd_createSubid != InvalidSubTransactionId;
+        // A temporary table of this session counts as new whenever it was
+        // created: no other session can see it, so emptying, dropping or
+        // locking it touches no shared data and blocks no one. Another
+        // session's temporary table (rd_islocaltemp false) is judged as
+        // any other table.
+        bool created = rel->rd_createSubid != InvalidSubTransactionId || rel->rd_islocaltemp;
         RelationClose(rel);
         return created;
     });

@@ -25,6 +25,7 @@ public:
     std::vector<RelName> protected_in_schema(const std::string &schema) const override;
     std::vector<RelName> protected_descendants(const RelName &table) const override;
     bool relation_created_in_transaction(const RelName &relation) const override;
+    std::vector<RelName> truncate_cascade_reaches(const std::vector<RelName> &tables) const override;
     bool column_added_in_transaction(const RelName &table, const std::string &column) const override;
     std::optional<RelName> relation_name(unsigned int relid) const override;
     bool object_absent(ObjectType kind, const RelName &name) const override;
@@ -51,7 +52,7 @@ private:
 unsigned int resolve_relation(const RelName &relation);
 
 // Whether the relation was created in the current transaction (its relcache
-// entry says so).
+// entry says so), or is a temporary table of this session.
 bool created_in_transaction(unsigned int relid);
 
 }  // namespace migsafe

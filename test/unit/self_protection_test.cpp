@@ -40,6 +40,14 @@ TEST(SelfProtection, WritingItsStateTables) {
     EXPECT_EQ(self_protection("ALTER TABLE migsafe.audit_log DISABLE TRIGGER ALL;"), Strings{"migsafe"});
     EXPECT_EQ(self_protection("CREATE RULE r AS ON INSERT TO migsafe.audit_log DO INSTEAD NOTHING;"),
               Strings{"migsafe"});
+    // a rule on another table whose actions write a state table
+    EXPECT_EQ(self_protection("CREATE RULE r AS ON INSERT TO t DO ALSO INSERT INTO migsafe.approvals (migration) "
+                              "VALUES ('x');"),
+              Strings{"migsafe"});
+    EXPECT_EQ(self_protection("CREATE RULE r AS ON UPDATE TO t DO INSTEAD (SELECT 1; DELETE FROM migsafe.windows);"),
+              Strings{"migsafe"});
+    EXPECT_EQ(self_protection("CREATE RULE r AS ON INSERT TO t DO ALSO SELECT count(*) FROM migsafe.approvals;"),
+              Strings{});
     // reading is fine, and so are tables of other schemas with the same names
     EXPECT_EQ(self_protection("SELECT * FROM migsafe.audit_log; COPY migsafe.audit_log TO STDOUT;"), Strings{});
     EXPECT_EQ(self_protection("DELETE FROM public.approvals WHERE id = 1; TRUNCATE audit_log;"), Strings{});

@@ -51,6 +51,14 @@ void check_protected_table(RuleInput &in) {
                             " and with it its protected child or partition " + child.display() +
                             " (ONLY would leave it alone)");
     }
+    if (IsA(in.stmt, TruncateStmt) && castNode(TruncateStmt, in.stmt)->behavior == DROP_CASCADE) {
+        const auto *truncate = castNode(TruncateStmt, in.stmt);
+        for (const RelName &table : in.context.truncate_cascade_reaches(truncated_tables(truncate)))
+            if (std::optional<RelName> match = in.context.protected_match(table))
+                report_once(*match, table, kStatementStart,
+                            "TRUNCATE ... CASCADE empties protected table " + table.display() +
+                                ", whose foreign key references a truncated table");
+    }
     for (const std::string &schema : cascaded_schemas(in.stmt))
         for (const RelName &table : in.context.protected_in_schema(schema))
             report_once(table, table, kStatementStart,

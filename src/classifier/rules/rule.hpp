@@ -134,4 +134,7 @@ void check_outside_the_classifier(RuleInput &);
 const Rule *rule_table_begin();
 const Rule *rule_table_end();
 
+// The tables a TRUNCATE names (truncate.cpp).
+std::vector<RelName> truncated_tables(const TruncateStmt *truncate);
+
 }  // namespace migsafe

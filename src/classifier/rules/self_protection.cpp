@@ -316,6 +316,19 @@ std::string guard_change(RuleInput &in) {
             if (reads_guard_state(castNode(ViewStmt, stmt)->query, &in.context))
                 return "a view over migsafe's state tables can write them (an updatable view)";
             break;
+        case T_RuleStmt: {
+            // The rule's actions run later, rewritten into other statements
+            // that are never analysed on their own: what they write is
+            // judged when the rule is created.
+            std::vector<RelName> written;
+            ListCell *cell;
+            foreach (cell, castNode(RuleStmt, stmt)->actions) written_tables(static_cast<const Node *>(lfirst(cell)), written);
+            for (const RelName &table : written)
+                if (in.context.is_guard_state(table))
+                    return "CREATE RULE with an action that writes migsafe's state table " + table.display() +
+                           ": only migsafe's functions may";
+            break;
+        }
         case T_Query:
             if (query_writes_state(castNode(Query, stmt), in.context))
                 return "writes migsafe's state tables directly: only migsafe's functions may";

@@ -3,6 +3,13 @@
 
 namespace migsafe {
 
+std::vector<RelName> truncated_tables(const TruncateStmt *truncate) {
+    std::vector<RelName> tables;
+    ListCell *cell;
+    foreach (cell, truncate->relations) tables.push_back(rel_name(lfirst_node(RangeVar, cell)));
+    return tables;
+}
+
 void check_truncate(RuleInput &in) {
     if (!IsA(in.stmt, TruncateStmt)) return;
     const auto *truncate = castNode(TruncateStmt, in.stmt);
@@ -16,6 +23,15 @@ void check_truncate(RuleInput &in) {
                                   : "";
         in.report(relation->location, table.display(),
                   "TRUNCATE removes every row of " + table.display() + cascade);
+    }
+    // In the database, each table CASCADE reaches is a finding of its own, so
+    // that an approval naming only the truncated table does not empty them.
+    if (truncate->behavior != DROP_CASCADE) return;
+    for (const RelName &table : in.context.truncate_cascade_reaches(truncated_tables(truncate))) {
+        if (in.table_is_new(table)) continue;
+        in.report(kStatementStart, table.display(),
+                  "TRUNCATE ... CASCADE also removes every row of " + table.display() +
+                      ", whose foreign key references a truncated table");
     }
 }
 

@@ -155,11 +155,10 @@ ALTER TABLE vault ADD COLUMN note text;
 SET search_path = pg_temp, public;
 ALTER TABLE public.vault ADD COLUMN note text;
 RESET search_path;
--- dropping it is judged like any table created before this transaction
+-- dropping it drops the session's own temporary table: it runs, and the
+-- protected one stays (guard_temporary)
 DROP TABLE pg_temp.vault;
-SET migsafe.mode = off;
-DROP TABLE pg_temp.vault;
-SET migsafe.mode = enforce;
+SELECT count(*) AS vault FROM public.vault;
 -- "VAULT" quoted is another name: no such table
 ALTER TABLE "VAULT" ADD COLUMN note text;
 
@@ -201,21 +200,44 @@ CREATE COLLATION bypass_collation (provider = icu, locale = 'und');
 CREATE TABLE typed (id int, n positive, name text COLLATE bypass_collation);
 DROP DOMAIN positive CASCADE;
 DROP COLLATION bypass_collation CASCADE;
--- KNOWN GAP: TRUNCATE ... CASCADE also empties the tables whose foreign
--- keys reference it; an approval that names only the referenced table lets
--- it empty them, a protected one included. Each table reached should need
--- the approval (and a protected one an approval that names it).
+-- TRUNCATE ... CASCADE also empties the tables whose foreign keys reference
+-- it, and those referencing them: each table reached needs the approval,
+-- and a protected one an approval that names it
 CREATE TABLE referenced (id int PRIMARY KEY);
-CREATE TABLE referencing (id int REFERENCES referenced);
+CREATE TABLE referencing (id int PRIMARY KEY REFERENCES referenced);
+CREATE TABLE referencing_further (id int REFERENCES referencing);
 INSERT INTO referenced VALUES (1);
 INSERT INTO referencing VALUES (1);
-SELECT migsafe_protect('referencing', 'bypass tests');
+INSERT INTO referencing_further VALUES (1);
 SELECT migsafe_approve('referenced_only', 'bypass tests', '1 hour', ARRAY['referenced']) IS NOT NULL;
+SELECT migsafe_approve('two_of_three', 'bypass tests', '1 hour', ARRAY['referenced', 'referencing'])
+    IS NOT NULL;
+SELECT migsafe_approve('all_three', 'bypass tests', '1 hour',
+                       ARRAY['referenced', 'referencing', 'referencing_further']) IS NOT NULL;
 SET migsafe.approved_migration = 'referenced_only';
+\set VERBOSITY default
+TRUNCATE referenced CASCADE;
+\set VERBOSITY terse
+SET migsafe.approved_migration = 'two_of_three';
+TRUNCATE referenced CASCADE;
+-- without CASCADE PostgreSQL refuses it itself; the approval for all three
+-- lets CASCADE run
+SET migsafe.approved_migration = 'all_three';
+TRUNCATE referenced;
 BEGIN;
 TRUNCATE referenced CASCADE;
-SELECT count(*) AS referencing_rows FROM referencing;
+SELECT count(*) AS referencing_further_rows FROM referencing_further;
 ROLLBACK;
+-- a protected table reached needs an approval that names it: its schema
+-- covers the truncate findings, not the protected table
+SELECT migsafe_protect('referencing', 'bypass tests');
+SELECT migsafe_approve('schema_only', 'bypass tests', '1 hour', ARRAY['referenced', 'public']) IS NOT NULL;
+SET migsafe.approved_migration = 'schema_only';
+TRUNCATE referenced CASCADE;
+SET migsafe.approved_migration = 'referenced_only';
+TRUNCATE referenced CASCADE;
+SELECT count(*) AS referencing_rows FROM referencing;
+DELETE FROM referencing_further WHERE id = 1;
 RESET migsafe.approved_migration;
 -- a DELETE with WHERE whose foreign keys cascade runs (by design: DML with
 -- WHERE is a row change, and ON DELETE CASCADE is the schema's decision)
@@ -234,7 +256,7 @@ WHERE attrelid IN ('vault'::regclass, 'vault_heir'::regclass, 'generated'::regcl
 
 SET migsafe.mode = off;
 DROP TABLE accounts, vault, vault_empty, vault_adopted, ledger, holder, vault_solo, family, split,
-    scratch, generated, defaulted, typed, referenced, referencing, cascading CASCADE;
+    scratch, generated, defaulted, typed, referenced, referencing, referencing_further, cascading CASCADE;
 DROP DOMAIN positive;
 DROP COLLATION bypass_collation;
 DROP FUNCTION wipe(), vault_wipe(), twice(int);

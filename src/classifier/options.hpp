@@ -1,8 +1,12 @@
 // Reading option lists of utility statements (EXPLAIN (ANALYZE ...),
-// VACUUM (FULL ...)) from the raw tree, before PostgreSQL has checked them.
+// VACUUM (FULL ...)) and the values of SET statements from the raw tree,
+// before PostgreSQL has checked them.
 #pragma once
 
 #include "pg_nodes.hpp"
+
+#include <string>
+#include <vector>
 
 namespace migsafe {
 
@@ -10,5 +14,13 @@ namespace migsafe {
 // ANALYZE alone, ANALYZE true/on/1 are on; ANALYZE false/off/no/0 are off.
 // Values PostgreSQL would reject count as on (fail closed).
 bool option_enabled(const List *options, const char *name);
+
+// The constant values a SET gives (strings, identifiers and numbers, as
+// written), in order; empty for DEFAULT, RESET and non-constant values.
+std::vector<std::string> setting_values(const VariableSetStmt *set);
+
+// PostgreSQL's parse_bool() false spellings (off, false, no, 0 and their
+// unambiguous prefixes), case-insensitive.
+bool is_false_setting(std::string value);
 
 }  // namespace migsafe

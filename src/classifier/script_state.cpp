@@ -1,5 +1,7 @@
 #include "script_state.hpp"
 
+#include "options.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -302,19 +304,13 @@ void ScriptState::record_transaction(const TransactionStmt *stmt) {
 
 namespace {
 
-// A setting's value as SET gives it: 0, '0', '0s', '0ms', 0.0 switch the
+// A lock_timeout as SET gives it: 0, '0', '0s', '0ms', 0.0 switch the
 // timeout off; anything else (including values PostgreSQL would reject)
 // counts as set.
-bool is_zero_setting(const Node *value) {
-    if (value == nullptr || !IsA(value, A_Const) || castNode(A_Const, value)->isnull) return false;
-    const Node *constant = reinterpret_cast<const Node *>(&castNode(A_Const, value)->val);
-    if (IsA(constant, Integer)) return intVal(constant) == 0;
-    const char *text = IsA(constant, String) ? strVal(constant) : IsA(constant, Float) ? castNode(Float, constant)->fval
-                                                                                       : nullptr;
-    if (text == nullptr) return false;
+bool is_zero_setting(const std::string &value) {
     char *end = nullptr;
-    double number = strtod(text, &end);
-    return end != text && number == 0;
+    double number = strtod(value.c_str(), &end);
+    return end != value.c_str() && number == 0;
 }
 
 }  // namespace
@@ -325,7 +321,9 @@ void ScriptState::record_setting(const VariableSetStmt *stmt) {
         return;
     }
     if (stmt->name == nullptr || strcmp(stmt->name, "lock_timeout") != 0) return;
-    bool set = stmt->kind == VAR_SET_VALUE && list_length(stmt->args) == 1 && !is_zero_setting(static_cast<Node *>(linitial(stmt->args)));
+    std::vector<std::string> values = setting_values(stmt);
+    bool set = stmt->kind == VAR_SET_VALUE && list_length(stmt->args) == 1 &&
+               !(values.size() == 1 && is_zero_setting(values.front()));
     if (!set)
         lock_timeout_ = LockTimeout::unset;
     else if (stmt->is_local)

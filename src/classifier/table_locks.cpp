@@ -1,6 +1,7 @@
 #include "table_locks.hpp"
 
 #include "options.hpp"
+#include "raw_nodes.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -25,26 +26,10 @@ bool in_list(const char *name, const char *const *begin, const char *const *end)
     return std::any_of(begin, end, [&](const char *entry) { return strcmp(entry, name) == 0; });
 }
 
-struct VolatileSearch {
-    const Context *context;
-    const FuncCall *found;
-};
-
 bool is_volatile(const FuncCall *call, const Context &context) {
     if (std::optional<bool> known = context.function_is_volatile(call->funcname)) return *known;
     const char *name = strVal(llast(call->funcname));
     return in_list(name, std::begin(kVolatileFunctions), std::end(kVolatileFunctions));
-}
-
-bool find_volatile_call(Node *node, VolatileSearch *search) {
-    if (node == nullptr) return false;
-    if (IsA(node, FuncCall) && is_volatile(castNode(FuncCall, node), *search->context)) {
-        search->found = castNode(FuncCall, node);
-        return true;
-    }
-    // PostgreSQL 15 declares the walker as bool (*)(); cast through void (*)(void).
-    auto walker = reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)(void)>(find_volatile_call));
-    return raw_expression_tree_walker(node, walker, search);
 }
 
 std::string function_name(const FuncCall *call) {
@@ -55,15 +40,6 @@ std::string function_name(const FuncCall *call) {
         name += quote_ident(strVal(lfirst(cell)));
     }
     return name + "()";
-}
-
-const Constraint *constraint_of(const ColumnDef *column, ConstrType type) {
-    ListCell *cell;
-    foreach (cell, column->constraints) {
-        const auto *constraint = lfirst_node(Constraint, cell);
-        if (constraint->contype == type) return constraint;
-    }
-    return nullptr;
 }
 
 bool is_serial(const ColumnDef *column) {
@@ -322,6 +298,15 @@ const char *table_work_name(TableWork work) {
     return "";
 }
 
+const Constraint *constraint_of(const ColumnDef *column, ConstrType type) {
+    ListCell *cell;
+    foreach (cell, column->constraints) {
+        const auto *constraint = lfirst_node(Constraint, cell);
+        if (constraint->contype == type) return constraint;
+    }
+    return nullptr;
+}
+
 std::optional<std::string> column_rewrite_reason(const ColumnDef *column, const Context &context) {
     if (is_serial(column)) return "with a serial type (a nextval() DEFAULT)";
     if (constraint_of(column, CONSTR_IDENTITY) != nullptr || column->identity != 0)
@@ -330,9 +315,10 @@ std::optional<std::string> column_rewrite_reason(const ColumnDef *column, const 
         return "GENERATED ALWAYS AS (...) STORED";
     const Constraint *default_value = constraint_of(column, CONSTR_DEFAULT);
     Node *expression = default_value != nullptr ? default_value->raw_expr : column->raw_default;
-    VolatileSearch search = {&context, nullptr};
-    if (!find_volatile_call(expression, &search)) return std::nullopt;
-    return "with a volatile DEFAULT (" + function_name(search.found) + ")";
+    for (Node *call : raw_nodes_of(expression, T_FuncCall))
+        if (is_volatile(castNode(FuncCall, call), context))
+            return "with a volatile DEFAULT (" + function_name(castNode(FuncCall, call)) + ")";
+    return std::nullopt;
 }
 
 std::optional<bool> type_change_rewrites(const RelName &table, const AlterTableCmd *cmd, const Context &context) {

@@ -51,6 +51,9 @@ struct TableLock {
 // empty for statements that lock no named table (SET, CREATE TYPE, ...).
 std::vector<TableLock> table_locks(const Node *stmt, const Context &context);
 
+// The column's constraint of this type (NOT NULL, DEFAULT, IDENTITY, ...), or nullptr.
+const Constraint *constraint_of(const ColumnDef *column, ConstrType type);
+
 // Why ADD COLUMN with this definition rewrites the table ("a volatile
 // DEFAULT gen_random_uuid()", "a serial type", ...), or nullopt.
 std::optional<std::string> column_rewrite_reason(const ColumnDef *column, const Context &context);

@@ -243,15 +243,15 @@ std::optional<bool> DatabaseContext::type_change_rewrites(const RelName &table, 
     Oid relid = plain_table(table);
     if (!OidIsValid(relid)) return std::nullopt;
     const char *name = column.c_str();
-    int answer = pg_call([&] {  // 0 no, 1 yes, -1 unknown
+    return pg_call([&]() -> std::optional<bool> {
         AttrNumber attnum = get_attnum(relid, name);
-        if (attnum <= 0) return -1;
+        if (attnum <= 0) return std::nullopt;
         Oid old_type = InvalidOid, collation = InvalidOid;
         int32 old_typmod = -1;
         get_atttypetypmodcoll(relid, attnum, &old_type, &old_typmod, &collation);
         int32 new_typmod = -1;
         Type new_type = LookupTypeName(nullptr, type, &new_typmod, true);
-        if (new_type == nullptr) return -1;
+        if (new_type == nullptr) return std::nullopt;
         Oid new_type_oid = typeTypeId(new_type);
         ReleaseSysCache(new_type);
         // The expression ALTER TABLE builds (ATPrepAlterColumnType), planned
@@ -260,23 +260,21 @@ std::optional<bool> DatabaseContext::type_change_rewrites(const RelName &table, 
         Node *column_value = reinterpret_cast<Node *>(makeVar(1, attnum, old_type, old_typmod, collation, 0));
         Node *conversion = coerce_to_target_type(nullptr, column_value, old_type, new_type_oid, new_typmod,
                                                  COERCION_ASSIGNMENT, COERCE_IMPLICIT_CAST, -1);
-        if (conversion == nullptr) return -1;  // no cast: PostgreSQL refuses the statement
+        if (conversion == nullptr) return std::nullopt;  // no cast: PostgreSQL refuses the statement
         conversion = reinterpret_cast<Node *>(expression_planner(reinterpret_cast<Expr *>(conversion)));
-        return conversion_rewrites(conversion, attnum) ? 1 : 0;
+        return conversion_rewrites(conversion, attnum);
     });
-    if (answer < 0) return std::nullopt;
-    return answer == 1;
 }
 
 std::optional<bool> DatabaseContext::not_null_proven(const RelName &table, const std::string &column) const {
     Oid relid = plain_table(table);
     if (!OidIsValid(relid)) return std::nullopt;
     const char *name = column.c_str();
-    int answer = pg_call([&] {
+    return pg_call([&]() -> std::optional<bool> {
         AttrNumber attnum = get_attnum(relid, name);
-        if (attnum <= 0) return -1;
+        if (attnum <= 0) return std::nullopt;
         Relation rel = RelationIdGetRelation(relid);
-        if (rel == nullptr) return -1;
+        if (rel == nullptr) return std::nullopt;
         // PostgreSQL's NotNullImpliedByRelConstraints: the validated CHECK
         // constraints, as expressions, must imply "column IS NOT NULL".
         List *checks = NIL;
@@ -296,10 +294,8 @@ std::optional<bool> DatabaseContext::not_null_proven(const RelName &table, const
         not_null->argisrow = false;
         not_null->location = -1;
         RelationClose(rel);
-        return checks != NIL && predicate_implied_by(list_make1(not_null), checks, true) ? 1 : 0;
+        return checks != NIL && predicate_implied_by(list_make1(not_null), checks, true);
     });
-    if (answer < 0) return std::nullopt;
-    return answer == 1;
 }
 
 std::optional<bool> DatabaseContext::table_is_empty(const RelName &table) const {
@@ -318,16 +314,14 @@ std::optional<bool> DatabaseContext::table_is_empty(const RelName &table) const 
 }
 
 std::optional<bool> DatabaseContext::function_is_volatile(const List *name) const {
-    int answer = pg_call([&] {
+    return pg_call([&]() -> std::optional<bool> {
         FuncCandidateList candidates =
             FuncnameGetCandidates(const_cast<List *>(name), -1, NIL, false, false, false, true);
-        if (candidates == nullptr) return -1;
+        if (candidates == nullptr) return std::nullopt;
         for (; candidates != nullptr; candidates = candidates->next)
-            if (func_volatile(candidates->oid) == PROVOLATILE_VOLATILE) return 1;
-        return 0;
+            if (func_volatile(candidates->oid) == PROVOLATILE_VOLATILE) return true;
+        return false;
     });
-    if (answer < 0) return std::nullopt;
-    return answer == 1;
 }
 
 bool DatabaseContext::lock_timeout_in_effect() const {

@@ -47,13 +47,6 @@ void for_each_index_constraint(RuleInput &in, ConstrType type, Visit visit) {
     });
 }
 
-bool has_constraint(const ColumnDef *column, ConstrType type) {
-    ListCell *cell;
-    foreach (cell, column->constraints)
-        if (lfirst_node(Constraint, cell)->contype == type) return true;
-    return false;
-}
-
 std::string constraint_name(const Constraint *constraint) {
     return constraint->conname != nullptr ? " " + quote_ident(constraint->conname) : "";
 }
@@ -136,9 +129,10 @@ void check_add_column_not_null_no_default(RuleInput &in) {
     for_each_alter_command(in, {AT_AddColumn}, [&](const RelName &table, const AlterTableCmd *cmd) {
         if (cmd->def == nullptr || !IsA(cmd->def, ColumnDef)) return;
         const auto *column = castNode(ColumnDef, cmd->def);
-        if (!has_constraint(column, CONSTR_NOTNULL) && !column->is_not_null) return;
-        if (has_constraint(column, CONSTR_DEFAULT) || has_constraint(column, CONSTR_IDENTITY) ||
-            has_constraint(column, CONSTR_GENERATED) || column->raw_default != nullptr || column->identity != 0)
+        if (constraint_of(column, CONSTR_NOTNULL) == nullptr && !column->is_not_null) return;
+        if (constraint_of(column, CONSTR_DEFAULT) != nullptr || constraint_of(column, CONSTR_IDENTITY) != nullptr ||
+            constraint_of(column, CONSTR_GENERATED) != nullptr || column->raw_default != nullptr ||
+            column->identity != 0)
             return;
         if (in.context.table_is_empty(table) == true) return;  // nothing to fill: it succeeds
         std::string name = table.display() + "." + quote_ident(column->colname);

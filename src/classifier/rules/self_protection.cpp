@@ -6,6 +6,8 @@
 #include "rule.hpp"
 
 #include "../changed_tables.hpp"
+#include "../options.hpp"
+#include "../raw_nodes.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -41,18 +43,6 @@ const char *dropped_guard_part(const DropStmt *drop) {
     return nullptr;
 }
 
-// The string values of a SET (A_Const strings and identifiers).
-std::vector<std::string> set_values(const VariableSetStmt *set) {
-    std::vector<std::string> values;
-    ListCell *cell;
-    foreach (cell, set->args) {
-        const Node *arg = static_cast<const Node *>(lfirst(cell));
-        if (IsA(arg, A_Const) && !castNode(A_Const, arg)->isnull && IsA(&castNode(A_Const, arg)->val, String))
-            values.emplace_back(strVal(&castNode(A_Const, arg)->val));
-    }
-    return values;
-}
-
 std::string lower(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
     return text;
@@ -85,32 +75,16 @@ const char *weakening_system_setting(const AlterSystemStmt *alter) {
     if (set->kind == VAR_RESET_ALL) return "ALTER SYSTEM RESET ALL may remove migsafe from shared_preload_libraries";
     std::string name = set->name != nullptr ? lower(set->name) : "";
     bool resets = set->kind == VAR_RESET || set->kind == VAR_SET_DEFAULT;
-    std::vector<std::string> values = set_values(set);
+    std::vector<std::string> values = setting_values(set);
     std::string value = values.empty() ? "" : lower(values.front());
     if (name == "shared_preload_libraries" && (resets || !loads_migsafe(values)))
         return "ALTER SYSTEM removes migsafe from shared_preload_libraries: the next restart unloads the guard";
     if (name == "migsafe.mode" && !resets && value != "enforce")
         return "ALTER SYSTEM sets migsafe.mode: the guard stops refusing dangerous statements after a reload";
     if (name == "migsafe.require_registered_approval" && !resets &&
-        (value == "off" || value == "false" || value == "0" || value == "no"))
+        is_false_setting(value))
         return "ALTER SYSTEM turns off migsafe.require_registered_approval: any approval name would do";
     return nullptr;
-}
-
-// The value a SET gives, lower-cased: a string, an identifier or a number.
-std::string set_value(const VariableSetStmt *set) {
-    if (list_length(set->args) != 1) return "";
-    const Node *arg = static_cast<const Node *>(linitial(set->args));
-    if (!IsA(arg, A_Const) || castNode(A_Const, arg)->isnull) return "";
-    const Node *value = reinterpret_cast<const Node *>(&castNode(A_Const, arg)->val);
-    if (IsA(value, String)) return lower(strVal(value));
-    if (IsA(value, Integer)) return std::to_string(intVal(value));
-    return "";
-}
-
-// PostgreSQL's parse_bool() false spellings that matter here.
-bool is_false_value(const std::string &value) {
-    return value == "off" || value == "false" || value == "0" || value == "no" || value == "f" || value == "n";
 }
 
 // What SET of a migsafe setting (in ALTER ROLE/DATABASE ... SET or a
@@ -119,11 +93,12 @@ bool is_false_value(const std::string &value) {
 const char *weakening_setting(const VariableSetStmt *set) {
     if (set == nullptr || set->kind != VAR_SET_VALUE || set->name == nullptr) return nullptr;
     std::string name = lower(set->name);
-    std::string value = set_value(set);
+    std::vector<std::string> values = setting_values(set);
+    std::string value = values.size() == 1 ? lower(values.front()) : "";
     if (name == "migsafe.mode" && value != "enforce") return "sets migsafe.mode: the guard stops refusing dangerous statements";
-    if (name == "migsafe.state_write" && !is_false_value(value))
+    if (name == "migsafe.state_write" && !is_false_setting(value))
         return "sets migsafe.state_write: the guard stops judging anything";
-    if (name == "migsafe.require_registered_approval" && is_false_value(value))
+    if (name == "migsafe.require_registered_approval" && is_false_setting(value))
         return "turns off migsafe.require_registered_approval: any approval name would do";
     return nullptr;
 }
@@ -184,12 +159,10 @@ bool names_own_object(ObjectType type, const Node *object) {
     return false;
 }
 
-bool reads_guard_state(Node *node, const Context *context) {
-    if (node == nullptr) return false;
-    if (IsA(node, RangeVar) && context->is_guard_state(rel_name(castNode(RangeVar, node)))) return true;
-    // PostgreSQL 15 declares the walker as bool (*)(); cast through void (*)(void).
-    auto walker = reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)(void)>(reads_guard_state));
-    return raw_expression_tree_walker(node, walker, const_cast<Context *>(context));
+bool reads_guard_state(Node *query, const Context &context) {
+    for (Node *table : raw_nodes_of(query, T_RangeVar))
+        if (context.is_guard_state(rel_name(castNode(RangeVar, table)))) return true;
+    return false;
 }
 
 // Tables that a data-modifying statement writes (also in WITH).
@@ -313,7 +286,7 @@ std::string guard_change(RuleInput &in) {
             break;
         }
         case T_ViewStmt:
-            if (reads_guard_state(castNode(ViewStmt, stmt)->query, &in.context))
+            if (reads_guard_state(castNode(ViewStmt, stmt)->query, in.context))
                 return "a view over migsafe's state tables can write them (an updatable view)";
             break;
         case T_RuleStmt: {

@@ -78,3 +78,89 @@ AS $$
      FROM migsafe.protected_tables p
      ORDER BY p.rel::text)
 $$;
+
+-- Changed: an approval's or window's objects are resolved when it is given,
+-- in the approver's search_path (a table renamed into its names later is not
+-- covered). Rows from 0.1.0 keep NULL in the new columns: their names are
+-- resolved when the statement runs, as before. migsafe_approve() and
+-- migsafe_open_window() become C functions that resolve the objects and call
+-- the new migsafe.approve() and migsafe.open_window(); CREATE OR REPLACE
+-- keeps the GRANTs a DBA gave on them.
+ALTER TABLE migsafe.approvals ADD COLUMN object_relids regclass[], ADD COLUMN object_parts text[];
+ALTER TABLE migsafe.windows ADD COLUMN object_relids regclass[], ADD COLUMN object_parts text[];
+
+-- The approval itself. Called only by migsafe_approve() (below), which first
+-- resolves the objects in the approver's search_path: this function's fixed
+-- search_path could not.
+CREATE FUNCTION migsafe.approve(
+    migration text,
+    reason text,
+    valid_for interval,
+    objects text[],
+    object_relids regclass[],
+    object_parts text[])
+RETURNS timestamptz
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET migsafe.state_write = on
+AS $$
+DECLARE
+    until timestamptz;
+BEGIN
+    PERFORM migsafe.check_text(migration, 'migration');
+    PERFORM migsafe.check_text(reason, 'reason');
+    PERFORM migsafe.check_duration(valid_for, 'valid_for');
+    PERFORM migsafe.check_objects(objects);
+    INSERT INTO migsafe.approvals (migration, reason, objects, approved_by, approved_at, valid_until,
+                                   object_relids, object_parts)
+    VALUES (migration, reason, objects, session_user, clock_timestamp(), clock_timestamp() + valid_for,
+            object_relids, object_parts)
+    RETURNING valid_until INTO until;
+    RETURN until;
+END;
+$$;
+
+-- In C: resolves each object to the relation it names now, in the caller's
+-- search_path (so that a table renamed into the approval's names later is not
+-- covered), then calls migsafe.approve(). EXECUTE is what makes an approver.
+CREATE OR REPLACE FUNCTION migsafe_approve(
+    migration text,
+    reason text,
+    valid_for interval DEFAULT '1 hour',
+    objects text[] DEFAULT NULL)
+RETURNS timestamptz
+AS 'MODULE_PATHNAME', 'migsafe_approve'
+LANGUAGE C;
+COMMENT ON FUNCTION migsafe_approve(text, text, interval, text[]) IS
+    'approves a migration by name, for valid_for, for the listed objects (NULL: all but protected tables); returns when it expires';
+
+-- The window itself, called only by migsafe_open_window() (as for approvals).
+CREATE FUNCTION migsafe.open_window(
+    duration interval,
+    reason text,
+    objects text[],
+    object_relids regclass[],
+    object_parts text[])
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET migsafe.state_write = on
+AS $$
+DECLARE
+    window_id bigint;
+BEGIN
+    PERFORM migsafe.check_duration(duration, 'duration');
+    PERFORM migsafe.check_text(reason, 'reason');
+    PERFORM migsafe.check_objects(objects);
+    INSERT INTO migsafe.windows (reason, objects, opened_by, opened_at, closes_at, object_relids, object_parts)
+    VALUES (reason, objects, session_user, clock_timestamp(), clock_timestamp() + duration, object_relids, object_parts)
+    RETURNING id INTO window_id;
+    RETURN window_id;
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION migsafe_open_window(duration interval, reason text, objects text[] DEFAULT NULL)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'migsafe_open_window'
+LANGUAGE C;
+COMMENT ON FUNCTION migsafe_open_window(interval, text, text[]) IS
+    'opens a maintenance window in this database for duration; returns its id';
+
+REVOKE ALL ON FUNCTION migsafe.approve(text, text, interval, text[], regclass[], text[]),
+    migsafe.open_window(interval, text, text[], regclass[], text[]) FROM PUBLIC;

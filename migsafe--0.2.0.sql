@@ -79,7 +79,14 @@ CREATE TABLE migsafe.approvals (
     approved_at timestamptz NOT NULL,
     valid_until timestamptz NOT NULL,
     revoked_by  text,
-    revoked_at  timestamptz
+    revoked_at  timestamptz,
+    -- What each element of objects named when the approval was given, in the
+    -- approver's search_path: the relation (itself, or the table of the
+    -- column or constraint it names; 0: no relation) and that column or
+    -- constraint (NULL: the whole relation). NULL for approvals given before
+    -- 0.2.0, whose names are resolved when the statement runs.
+    object_relids regclass[],
+    object_parts  text[]
 );
 CREATE INDEX approvals_migration ON migsafe.approvals (migration);
 COMMENT ON TABLE migsafe.approvals IS
@@ -93,7 +100,10 @@ CREATE TABLE migsafe.windows (
     opened_at timestamptz NOT NULL,
     closes_at timestamptz NOT NULL,
     closed_by text,
-    closed_at timestamptz
+    closed_at timestamptz,
+    -- as in migsafe.approvals
+    object_relids regclass[],
+    object_parts  text[]
 );
 COMMENT ON TABLE migsafe.windows IS
     'maintenance windows opened with migsafe_open_window(): while open, dangerous statements of every session run';
@@ -198,11 +208,16 @@ $$;
 REVOKE ALL ON FUNCTION migsafe.check_objects(text[]), migsafe.check_text(text, text),
     migsafe.check_duration(interval, text) FROM PUBLIC;
 
-CREATE FUNCTION migsafe_approve(
+-- The approval itself. Called only by migsafe_approve() (below), which first
+-- resolves the objects in the approver's search_path: this function's fixed
+-- search_path could not.
+CREATE FUNCTION migsafe.approve(
     migration text,
     reason text,
-    valid_for interval DEFAULT '1 hour',
-    objects text[] DEFAULT NULL)
+    valid_for interval,
+    objects text[],
+    object_relids regclass[],
+    object_parts text[])
 RETURNS timestamptz
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET migsafe.state_write = on
 AS $$
@@ -213,12 +228,26 @@ BEGIN
     PERFORM migsafe.check_text(reason, 'reason');
     PERFORM migsafe.check_duration(valid_for, 'valid_for');
     PERFORM migsafe.check_objects(objects);
-    INSERT INTO migsafe.approvals (migration, reason, objects, approved_by, approved_at, valid_until)
-    VALUES (migration, reason, objects, session_user, clock_timestamp(), clock_timestamp() + valid_for)
+    INSERT INTO migsafe.approvals (migration, reason, objects, approved_by, approved_at, valid_until,
+                                   object_relids, object_parts)
+    VALUES (migration, reason, objects, session_user, clock_timestamp(), clock_timestamp() + valid_for,
+            object_relids, object_parts)
     RETURNING valid_until INTO until;
     RETURN until;
 END;
 $$;
+
+-- In C: resolves each object to the relation it names now, in the caller's
+-- search_path (so that a table renamed into the approval's names later is not
+-- covered), then calls migsafe.approve(). EXECUTE is what makes an approver.
+CREATE FUNCTION migsafe_approve(
+    migration text,
+    reason text,
+    valid_for interval DEFAULT '1 hour',
+    objects text[] DEFAULT NULL)
+RETURNS timestamptz
+AS 'MODULE_PATHNAME', 'migsafe_approve'
+LANGUAGE C;
 COMMENT ON FUNCTION migsafe_approve(text, text, interval, text[]) IS
     'approves a migration by name, for valid_for, for the listed objects (NULL: all but protected tables); returns when it expires';
 
@@ -240,7 +269,13 @@ END;
 $$;
 COMMENT ON FUNCTION migsafe_revoke(text) IS 'withdraws a valid approval';
 
-CREATE FUNCTION migsafe_open_window(duration interval, reason text, objects text[] DEFAULT NULL)
+-- The window itself, called only by migsafe_open_window() (as for approvals).
+CREATE FUNCTION migsafe.open_window(
+    duration interval,
+    reason text,
+    objects text[],
+    object_relids regclass[],
+    object_parts text[])
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET migsafe.state_write = on
 AS $$
@@ -250,12 +285,17 @@ BEGIN
     PERFORM migsafe.check_duration(duration, 'duration');
     PERFORM migsafe.check_text(reason, 'reason');
     PERFORM migsafe.check_objects(objects);
-    INSERT INTO migsafe.windows (reason, objects, opened_by, opened_at, closes_at)
-    VALUES (reason, objects, session_user, clock_timestamp(), clock_timestamp() + duration)
+    INSERT INTO migsafe.windows (reason, objects, opened_by, opened_at, closes_at, object_relids, object_parts)
+    VALUES (reason, objects, session_user, clock_timestamp(), clock_timestamp() + duration, object_relids, object_parts)
     RETURNING id INTO window_id;
     RETURN window_id;
 END;
 $$;
+
+CREATE FUNCTION migsafe_open_window(duration interval, reason text, objects text[] DEFAULT NULL)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'migsafe_open_window'
+LANGUAGE C;
 COMMENT ON FUNCTION migsafe_open_window(interval, text, text[]) IS
     'opens a maintenance window in this database for duration; returns its id';
 
@@ -321,6 +361,8 @@ END;
 $$;
 COMMENT ON FUNCTION migsafe_unprotect(regclass) IS 'removes a table''s protection';
 
+REVOKE ALL ON FUNCTION migsafe.approve(text, text, interval, text[], regclass[], text[]),
+    migsafe.open_window(interval, text, text[], regclass[], text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION migsafe_approve(text, text, interval, text[]), migsafe_revoke(text),
     migsafe_open_window(interval, text, text[]), migsafe_close_window(bigint),
     migsafe_protect(regclass, text), migsafe_unprotect(regclass) FROM PUBLIC;

@@ -108,7 +108,7 @@ constexpr Rule kRules[] = {
       "casts). Add a new column, backfill it in batches, switch the application, then drop the "
       "old column."},
      check_alter_column_type},
-    {{"rename-table", review, "ALTER TABLE ... RENAME TO of an existing table",
+    {{"rename-table", review, "ALTER TABLE ... RENAME TO or SET SCHEMA of an existing table",
       "Running code still uses the old name: create the new table or a view under the new name, "
       "deploy code that uses it, then retire the old name."},
      check_rename_table},

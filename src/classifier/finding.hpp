@@ -22,6 +22,9 @@ struct Finding {
     std::string object; // qualified name as written, quoted like PostgreSQL would
     std::string message;
     std::string hint;
+    // Database findings on a relation that no longer resolves by name (what a
+    // cascade dropped): its OID, for approval scopes. 0 otherwise.
+    unsigned int relid = 0;
 };
 
 using Findings = std::vector<Finding>;

@@ -51,7 +51,7 @@ const char *current_statement() { return debug_query_string != nullptr ? debug_q
 // whether each (or its table) is protected.
 const char *kDroppedObjects =
     "SELECT d.object_type, d.object_identity, "
-    "       EXISTS (SELECT 1 FROM migsafe.protected_tables p WHERE p.rel::oid = d.objid) "
+    "       EXISTS (SELECT 1 FROM migsafe.protected_tables p WHERE p.rel::oid = d.objid), d.objid "
     "FROM pg_event_trigger_dropped_objects() d "
     "WHERE NOT d.original AND NOT d.is_temporary "
     "  AND d.object_type IN ('table', 'materialized view', 'foreign table', 'table column') "
@@ -61,12 +61,16 @@ Findings cascade_findings() {
     Findings findings;
     for (const auto &row : state::trusted_select(kDroppedObjects)) {
         std::string type = row[0].value_or(""), identity = row[1].value_or("");
+        unsigned int relid = static_cast<unsigned int>(std::stoul(row[3].value_or("0")));  // a column's: its table
         findings.push_back(guard::database_finding(
             "cascade-drop", identity,
             "the statement also dropped " + type + " " + identity + ", which it does not name (a cascade)"));
-        if (row[2] == "t")
+        findings.back().relid = relid;
+        if (row[2] == "t") {
             findings.push_back(guard::database_finding(
                 "protected-table", identity, "a cascade of the statement dropped protected table " + identity));
+            findings.back().relid = relid;
+        }
     }
     return findings;
 }

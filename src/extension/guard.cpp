@@ -5,6 +5,7 @@
 #include "../parser/script_parser.hpp"
 #include "database_context.hpp"
 #include "entry_point.hpp"
+#include "object_scope.hpp"
 #include "settings.hpp"
 #include "state.hpp"
 
@@ -23,82 +24,10 @@ namespace migsafe::guard {
 
 namespace {
 
-// The rules whose approval must name the object: a protected table changes
-// only under an approval or window that lists it; migsafe itself only under
-// one that lists "migsafe".
-constexpr const char *kProtectedRule = "protected-table";
 constexpr const char *kSelfProtectionRule = "self-protection";
-
-bool needs_naming(const Finding &finding) {
-    return finding.rule == kProtectedRule || finding.rule == kSelfProtectionRule;
-}
 
 // Messages quote at most this much of a statement (the audit keeps it all).
 constexpr int kStatementQuoteBytes = 2000;
-
-using Parts = std::vector<std::string>;
-
-// ---- object scopes ---------------------------------------------------------
-
-// "public.\"Skill\".email" -> {public, Skill, email}, with PostgreSQL's
-// identifier rules; empty when the text is not a qualified name.
-Parts identifiers(const std::string &name) {
-    const char *text = name.c_str();
-    List *parts = NIL;
-    bool valid = pg_call([&] { return SplitIdentifierString(pstrdup(text), '.', &parts); });
-    Parts out;
-    if (!valid) return out;
-    ListCell *cell;
-    foreach (cell, parts) out.emplace_back(static_cast<const char *>(lfirst(cell)));
-    return out;
-}
-
-// The relation a name resolves to, or 0 (names of more than two parts are
-// not relation names).
-Oid relation_of(const Parts &parts) {
-    if (parts.empty() || parts.size() > 2) return InvalidOid;
-    return resolve_relation(parts.size() == 1 ? RelName{"", parts[0]} : RelName{parts[0], parts[1]});
-}
-
-Parts without_last(const Parts &parts) { return Parts(parts.begin(), parts.end() - 1); }
-
-// Whether an approval entry names this finding's object, or the table the
-// object belongs to (a column, a constraint). Relations are compared by OID
-// in this session's search_path, so any spelling that reaches the table
-// counts; other objects (schemas, types, roles...) by name as written.
-bool entry_names(const Parts &entry, const Parts &object) {
-    if (entry.empty() || object.empty()) return false;
-    Oid entry_relation = relation_of(entry);
-    if (OidIsValid(entry_relation)) {
-        Oid object_relation = relation_of(object);
-        if (!OidIsValid(object_relation) && object.size() >= 2) object_relation = relation_of(without_last(object));
-        return entry_relation == object_relation;
-    }
-    return entry == object || (object.size() >= 2 && entry == without_last(object));
-}
-
-// Whether an entry names the object itself, not only its table or schema:
-// the same relation by OID, or the same name.
-bool entry_names_exactly(const Parts &entry, const Parts &object) {
-    Oid entry_relation = relation_of(entry);
-    Oid object_relation = relation_of(object);
-    if (OidIsValid(entry_relation) && OidIsValid(object_relation)) return entry_relation == object_relation;
-    return !entry.empty() && entry == object;
-}
-
-bool covers(const state::Scope &scope, const Finding &finding) {
-    if (scope.everything) return !needs_naming(finding);
-    auto any_entry = [&](auto names) {
-        return std::any_of(scope.objects.begin(), scope.objects.end(),
-                           [&](const std::string &entry) { return names(identifiers(entry)); });
-    };
-    if (finding.rule == kSelfProtectionRule)  // the entry "migsafe", whatever tables resolve to
-        return any_entry([](const Parts &entry) { return entry == Parts{"migsafe"}; });
-    Parts object = identifiers(finding.object);
-    if (finding.rule == kProtectedRule)  // the table itself, not its schema
-        return any_entry([&](const Parts &entry) { return entry_names_exactly(entry, object); });
-    return any_entry([&](const Parts &entry) { return entry_names(entry, object); });
-}
 
 // ---- what allows a statement -----------------------------------------------
 
@@ -169,18 +98,32 @@ std::string quoted_statement(std::string_view statement) {
     return std::string(statement.substr(0, clipped)) + (clipped < length ? " ..." : "");
 }
 
+// Why the scopes at hand do not cover these findings, beyond "does not".
+std::string scope_explanation(const Permission &permission, const std::vector<const Finding *> &uncovered) {
+    auto any = [&](auto test) { return std::any_of(uncovered.begin(), uncovered.end(), test); };
+    auto named_only_now = [&](const state::Scope &scope) {
+        return any([&](const Finding *f) { return scope::names_it_only_now(scope, *f); });
+    };
+    bool renamed = (permission.approval && named_only_now(*permission.approval)) ||
+                   std::any_of(permission.windows.begin(), permission.windows.end(),
+                               [&](const state::Window &window) { return named_only_now(window.scope); });
+    if (renamed)
+        return " (its name in the objects named another table, or none, when the approval or window was given: "
+               "they cover the tables they named then)";
+    if (any([](const Finding *f) { return scope::needs_naming(*f); }))
+        return " (a protected table, or migsafe itself, needs an approval or window that names it)";
+    return "";
+}
+
 std::string why_not_allowed(const Permission &permission, const std::vector<const Finding *> &uncovered) {
     if (!permission.problem.empty()) return permission.problem;
-    bool naming_needed = std::any_of(uncovered.begin(), uncovered.end(),
-                                     [](const Finding *f) { return needs_naming(*f); });
     if (permission.approval)
-        return "approval \"" + permission.approval_name + "\" does not cover it" +
-               (naming_needed ? " (a protected table, or migsafe itself, needs an approval or window that names it)" : "");
+        return "approval \"" + permission.approval_name + "\" does not cover it" + scope_explanation(permission, uncovered);
     if (!permission.state_installed)
         return "migsafe is not installed in database \"" + database_name() +
                "\", so no approval or maintenance window can be checked";
-    return std::string("migsafe.approved_migration is not set and no open maintenance window covers it") +
-           (naming_needed ? " (a protected table, or migsafe itself, needs an approval or window that names it)" : "");
+    return "migsafe.approved_migration is not set and no open maintenance window covers it" +
+           scope_explanation(permission, uncovered);
 }
 
 std::string detail(const std::vector<const Finding *> &findings, const std::string &reason,
@@ -254,14 +197,14 @@ struct Coverage {
 Coverage coverage(Permission &permission, const std::vector<const Finding *> &blocking) {
     Coverage result;
     for (const Finding *finding : blocking) {
-        if (permission.approval && covers(*permission.approval, *finding)) result.approval_used = true;
+        if (permission.approval && scope::covers(*permission.approval, *finding)) result.approval_used = true;
         else result.uncovered.push_back(finding);
     }
     if (result.uncovered.empty() || !permission.state_installed) return result;
     permission.windows = state::open_windows();
     auto covered_by_window = [&](const Finding *finding) {
         for (const state::Window &window : permission.windows) {
-            if (!covers(window.scope, *finding)) continue;
+            if (!scope::covers(window.scope, *finding)) continue;
             if (std::find(result.windows_used.begin(), result.windows_used.end(), window.id) == result.windows_used.end())
                 result.windows_used.push_back(window.id);
             return true;

@@ -1,7 +1,8 @@
 // SQL functions in C: migsafe_check(), migsafe_verdict(), migsafe_rules()
 // over the classifier, and migsafe_guard_layer() for migsafe_status(). Each
 // is a thin C entry point around run_guarded(). (Approvals, windows and
-// protected tables are managed by SQL functions in the install script.)
+// protected tables are managed by SQL functions in the install script and
+// approval_functions.cpp.)
 #include "../classifier/catalogue.hpp"
 #include "../classifier/classifier.hpp"
 #include "../classifier/table_locks.hpp"

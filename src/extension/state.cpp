@@ -218,10 +218,14 @@ Datum bigint_array(const std::vector<long long> &values) {
     return pg_call([&] { return PointerGetDatum(construct_array(data, count, INT8OID, 8, true, TYPALIGN_DOUBLE)); });
 }
 
-// Rows (id, everything, object) of an approval or window, one per object.
+// Rows (..., everything, object, relid, part) of an approval or window, one
+// per object.
 void add_scope_row(Scope &scope, const Row &row, std::size_t everything_col) {
     scope.everything = row[everything_col].value_or("t") == "t";
-    if (row[everything_col + 1]) scope.objects.push_back(*row[everything_col + 1]);
+    if (!row[everything_col + 1]) return;
+    ScopeEntry entry{*row[everything_col + 1], std::nullopt, row[everything_col + 3].value_or("")};
+    if (row[everything_col + 2]) entry.relid = static_cast<unsigned int>(std::strtoul(row[everything_col + 2]->c_str(), nullptr, 10));
+    scope.objects.push_back(std::move(entry));
 }
 
 std::string joined(const std::vector<std::string> &values) {
@@ -282,17 +286,36 @@ bool running_own_script() {
     return pg_call([] { return creating_extension && CurrentExtensionObject == get_extension_oid("migsafe", true); });
 }
 
+// Whether the state table has the columns of resolved scopes (0.2.0). A
+// database whose extension is still at 0.1.0 (new library, ALTER EXTENSION
+// UPDATE not run yet) keeps working: its scopes are names, resolved when the
+// statement runs, as 0.1.0 did.
+bool has_resolved_scopes(const char *table) {
+    return pg_call([&] {
+        Oid relation = state_table(table);
+        return OidIsValid(relation) && get_attnum(relation, "object_relids") != InvalidAttrNumber;
+    });
+}
+
+// "unnest(X.objects, X.object_relids, X.object_parts)", or its 0.1.0 form.
+std::string scope_unnest(const char *table, const char *alias) {
+    std::string prefix = std::string(alias) + ".";
+    if (!has_resolved_scopes(table)) return "unnest(" + prefix + "objects, NULL::regclass[], NULL::text[])";
+    return "unnest(" + prefix + "objects, " + prefix + "object_relids, " + prefix + "object_parts)";
+}
+
 Approval find_approval(const std::string &migration) {
-    static const char *sql =
+    std::string sql =
         "SELECT a.revoked_at IS NOT NULL, a.valid_until <= clock_timestamp(), "
         "       to_char(a.valid_until AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC', "
-        "       a.objects IS NULL, o.object "
-        "FROM migsafe.approvals a LEFT JOIN LATERAL unnest(a.objects) AS o(object) ON true "
+        "       a.objects IS NULL, o.object, o.relid::oid, o.part "
+        "FROM migsafe.approvals a "
+        "LEFT JOIN LATERAL " + scope_unnest("approvals", "a") + " AS o(object, relid, part) ON true "
         "WHERE a.id = (SELECT max(id) FROM migsafe.approvals WHERE migration = $1)";
     Oid types[] = {TEXTOID};
     Datum values[] = {text_datum(migration)};
     Approval approval;
-    std::vector<Row> rows = select(sql, 1, types, values);
+    std::vector<Row> rows = select(sql.c_str(), 1, types, values);
     for (const Row &row : rows) {
         approval.status = row[0] == "t"   ? ApprovalStatus::revoked
                           : row[1] == "t" ? ApprovalStatus::expired
@@ -304,12 +327,13 @@ Approval find_approval(const std::string &migration) {
 }
 
 std::vector<Window> open_windows() {
-    static const char *sql =
-        "SELECT w.id, w.objects IS NULL, o.object "
-        "FROM migsafe.windows w LEFT JOIN LATERAL unnest(w.objects) AS o(object) ON true "
+    std::string sql =
+        "SELECT w.id, w.objects IS NULL, o.object, o.relid::oid, o.part "
+        "FROM migsafe.windows w "
+        "LEFT JOIN LATERAL " + scope_unnest("windows", "w") + " AS o(object, relid, part) ON true "
         "WHERE w.closed_at IS NULL AND w.closes_at > clock_timestamp() ORDER BY w.id";
     std::vector<Window> windows;
-    for (const Row &row : select(sql)) {
+    for (const Row &row : select(sql.c_str())) {
         long long id = std::atoll(row[0].value_or("0").c_str());
         if (windows.empty() || windows.back().id != id) windows.push_back({id, {}});
         add_scope_row(windows.back().scope, row, 1);

@@ -19,11 +19,21 @@ bool installed();
 // which the guard trusts.
 bool running_own_script();
 
-// What an approval or window covers: everything, or the objects it names
-// (as written by the DBA, e.g. public."Skill").
+// One of the objects an approval or window names.
+struct ScopeEntry {
+    std::string name;  // as written by the DBA, e.g. public."Skill"
+    // The relation it named when given (itself, or the table of the column or
+    // constraint it names), 0 when it named none; nullopt for approvals and
+    // windows given before 0.2.0, whose names are resolved when the statement
+    // runs (object_scope.hpp).
+    std::optional<unsigned int> relid;
+    std::string part;  // that column or constraint; empty: the whole relation
+};
+
+// What an approval or window covers: everything, or the objects it names.
 struct Scope {
     bool everything = true;
-    std::vector<std::string> objects;
+    std::vector<ScopeEntry> objects;
 };
 
 enum class ApprovalStatus { valid, unknown, expired, revoked };

@@ -22,11 +22,14 @@ fresh_db() {
     PGOPTIONS="-c migsafe.mode=off -c client_min_messages=warning" usql postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null
 }
 drop_db() { PGOPTIONS="-c migsafe.mode=off -c client_min_messages=warning" usql postgres -c "DROP DATABASE IF EXISTS $1" >/dev/null; }
-# state_digest DB: the rows of migsafe's state tables, as counts and checksums.
+# state_digest DB: the rows of migsafe's state tables, as counts and checksums
+# (of the columns every version has: 0.2.0 added the resolved scopes, NULL in
+# rows from before).
 state_digest() {
+    local old_columns="(to_jsonb(t) - 'object_relids' - 'object_parts')::text"
     usql "$1" -F ' ' -c "
-        SELECT 'approvals', count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) FROM migsafe.approvals t
-        UNION ALL SELECT 'windows', count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) FROM migsafe.windows t
+        SELECT 'approvals', count(*), md5(coalesce(string_agg($old_columns, '|' ORDER BY t.id), '')) FROM migsafe.approvals t
+        UNION ALL SELECT 'windows', count(*), md5(coalesce(string_agg($old_columns, '|' ORDER BY t.id), '')) FROM migsafe.windows t
         UNION ALL SELECT 'protected_tables', count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t.rel), '')) FROM migsafe.protected_tables t
         UNION ALL SELECT 'audit_log', count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) FROM migsafe.audit_log t"
 }
@@ -118,6 +121,10 @@ SQL
     expect_ok "after the update, the role granted migsafe_approve() before can approve" \
         psql -X -q -v ON_ERROR_STOP=1 -h "$MIGSAFE_CLUSTER_DIR" -p "$PORT" -U migsafe_it_approver -d $update_db \
         -c "SELECT migsafe_approve('it_after_update', 'granted before the update', '5 minutes', ARRAY['other_t'])"
+    expect_equal "after the update, a new approval stores the relation its name resolved to; the old one keeps names" \
+        "it_after_update:other_t it_update:" \
+        "$(usql $update_db -c "SELECT string_agg(migration || ':' || coalesce(object_relids[1]::regclass::text, ''), ' '
+                                                ORDER BY migration) FROM migsafe.approvals")"
     out=$(psql -X -q -v ON_ERROR_STOP=1 -h "$MIGSAFE_CLUSTER_DIR" -p "$PORT" -U migsafe_it_approver -d $update_db \
         -c "SELECT migsafe_unprotect('guarded_t')" 2>&1)
     if grep -q 'permission denied for function migsafe_unprotect' <<<"$out"; then

@@ -34,6 +34,21 @@ TEST(RenameTable, OtherRelationKindsAreNotTables) {
     EXPECT_EQ(rules_of(check("ALTER SEQUENCE s RENAME TO s2;")), Strings{});
 }
 
+TEST(RenameTable, SetSchemaMovesTheQualifiedName) {
+    Findings findings = check("ALTER TABLE app.users SET SCHEMA archive;");
+    EXPECT_EQ(summary(findings), (Strings{"1:1:1 rename-table review app.users"}));
+    ASSERT_EQ(findings.size(), 1u);
+    EXPECT_TRUE(mentions(findings[0].message, {"SET SCHEMA", "archive"})) << findings[0].message;
+}
+
+TEST(RenameTable, SetSchemaNearMisses) {
+    EXPECT_EQ(rules_of(check("CREATE TABLE t (id int);\nALTER TABLE t SET SCHEMA app;")), Strings{});
+    EXPECT_EQ(rules_of(check("ALTER VIEW v SET SCHEMA app;")), Strings{});
+    EXPECT_EQ(rules_of(check("ALTER SEQUENCE s SET SCHEMA app;")), Strings{});
+    EXPECT_EQ(rules_of(check("ALTER TYPE mood SET SCHEMA app;")), Strings{});
+    EXPECT_EQ(rules_of(check("SELECT 'ALTER TABLE users SET SCHEMA app';")), Strings{});
+}
+
 TEST(RenameTable, RenameConstraintIsNotATableRename) {
     EXPECT_EQ(rules_of(check("ALTER TABLE users RENAME CONSTRAINT a TO b;")), Strings{});
 }

@@ -12,9 +12,24 @@ const RenameStmt *rename_of(const Node *stmt, ObjectType type) {
     return rename;
 }
 
+// ALTER TABLE ... SET SCHEMA changes the table's qualified name.
+const AlterObjectSchemaStmt *schema_move_of(const Node *stmt) {
+    if (!IsA(stmt, AlterObjectSchemaStmt)) return nullptr;
+    const auto *move = castNode(AlterObjectSchemaStmt, stmt);
+    return move->objectType == OBJECT_TABLE && move->relation != nullptr ? move : nullptr;
+}
+
 }  // namespace
 
 void check_rename_table(RuleInput &in) {
+    if (const AlterObjectSchemaStmt *move = schema_move_of(in.stmt)) {
+        RelName table = rel_name(move->relation);
+        if (in.table_is_new(table)) return;
+        in.report(kStatementStart, table.display(),
+                  "SET SCHEMA moves table " + table.display() + " to schema " + quote_ident(move->newschema) +
+                      ": running code that uses the old qualified name fails");
+        return;
+    }
     const RenameStmt *rename = rename_of(in.stmt, OBJECT_TABLE);
     if (rename == nullptr) return;
     RelName table = rel_name(rename->relation);

@@ -162,26 +162,91 @@ SELECT count(*) AS vault FROM public.vault;
 -- "VAULT" quoted is another name: no such table
 ALTER TABLE "VAULT" ADD COLUMN note text;
 
--- Names in a scoped approval. A protected table cannot be renamed without an
--- approval that names it, so it cannot take a name an approval covers ...
+-- Names in a scoped approval or window. Each name is resolved when the
+-- approval is given, in the approver's search_path, to the relation it names
+-- then; the guard compares relations by that OID. A protected table cannot be
+-- renamed without an approval that names it ...
+CREATE TABLE scratch (id int, note text);
 SELECT migsafe_approve('drop_scratch', 'bypass tests', '1 hour', ARRAY['scratch']) IS NOT NULL;
-CREATE TABLE scratch (id int);
+SELECT migsafe_approve('scratch_note', 'bypass tests', '1 hour', ARRAY['scratch.note']) IS NOT NULL;
+SELECT migsafe_approve('not_yet', 'bypass tests', '1 hour', ARRAY['later']) IS NOT NULL;
 SET migsafe.approved_migration = 'drop_scratch';
 ALTER TABLE scratch RENAME TO scratch_old;
 ALTER TABLE vault RENAME TO scratch;
--- KNOWN GAP: ... but a table that is not protected can, while review
--- findings are allowed: an approval's objects are names, resolved when the
--- statement runs, so renaming accounts to "scratch" moves it into the
--- approval's scope and the DROP runs. With review_action = block the rename
--- is refused; the approval should cover the table it named when approved.
+-- ... and another table renamed to an approved name is not the table the
+-- approval named, while review findings are allowed (with review_action =
+-- block the rename itself is refused)
+\set VERBOSITY default
 BEGIN;
 ALTER TABLE accounts RENAME TO scratch;
 DROP TABLE scratch;
 ROLLBACK;
+\set VERBOSITY terse
 SET migsafe.review_action = block;
 ALTER TABLE accounts RENAME TO scratch;
 SET migsafe.review_action = allow;
+-- the table it named, under its new name, is still covered
+BEGIN;
+ALTER TABLE scratch_old DROP COLUMN note;
+ROLLBACK;
+-- a column's name: only that column of the table it named
+CREATE TABLE notebook (id int, note text);
+SET migsafe.approved_migration = 'scratch_note';
+BEGIN;
+ALTER TABLE notebook RENAME TO scratch;
+ALTER TABLE scratch DROP COLUMN note;
+ROLLBACK;
+BEGIN;
+ALTER TABLE scratch_old DROP COLUMN note;
+ROLLBACK;
+-- a name that named nothing when approved covers no table created under it
+SET migsafe.approved_migration = 'not_yet';
+CREATE TABLE later (id int);
+DROP TABLE later;
+-- (created in the same transaction, a table is new: no finding at all)
+BEGIN;
+CREATE TABLE later_too (id int);
+DROP TABLE later_too;
+COMMIT;
+-- search_path shadowing: "scratch" in an earlier schema is another table
+SET migsafe.approved_migration = 'drop_scratch';
 ALTER TABLE scratch_old RENAME TO scratch;
+CREATE SCHEMA shadow;
+CREATE TABLE shadow.scratch (id int);
+SET search_path = shadow, public;
+DROP TABLE scratch;
+-- ... and a name is resolved in the approver's search_path, not the
+-- migration's
+SELECT migsafe_approve('shadow_scratch', 'bypass tests', '1 hour', ARRAY['scratch']) IS NOT NULL;
+RESET search_path;
+SET migsafe.approved_migration = 'shadow_scratch';
+BEGIN;
+DROP TABLE scratch;
+ROLLBACK;
+BEGIN;
+DROP TABLE shadow.scratch;
+ROLLBACK;
+-- the same for a window, in every session
+RESET migsafe.approved_migration;
+SELECT migsafe_open_window('5 minutes', 'bypass tests', ARRAY['scratch']) AS w \gset
+BEGIN;
+ALTER TABLE scratch RENAME TO scratch_old;
+ALTER TABLE accounts RENAME TO scratch;
+DROP TABLE scratch;
+ROLLBACK;
+SELECT migsafe_close_window(:w);
+-- A schema's name covers what the schema holds when the statement runs (a
+-- container, by design: name tables for a narrow approval). Moving a table
+-- into it is a rename (rename-table), refused under review_action = block.
+SELECT migsafe_approve('shadow_schema', 'bypass tests', '1 hour', ARRAY['shadow']) IS NOT NULL;
+SET migsafe.approved_migration = 'shadow_schema';
+SET migsafe.review_action = block;
+ALTER TABLE accounts SET SCHEMA shadow;
+SET migsafe.review_action = allow;
+BEGIN;
+ALTER TABLE accounts SET SCHEMA shadow;
+DROP TABLE shadow.accounts;
+ROLLBACK;
 RESET migsafe.approved_migration;
 
 -- Cascades
@@ -256,7 +321,8 @@ WHERE attrelid IN ('vault'::regclass, 'vault_heir'::regclass, 'generated'::regcl
 
 SET migsafe.mode = off;
 DROP TABLE accounts, vault, vault_empty, vault_adopted, ledger, holder, vault_solo, family, split,
-    scratch, generated, defaulted, typed, referenced, referencing, referencing_further, cascading CASCADE;
+    scratch, notebook, later, generated, defaulted, typed, referenced, referencing, referencing_further, cascading CASCADE;
+DROP SCHEMA shadow CASCADE;
 DROP DOMAIN positive;
 DROP COLLATION bypass_collation;
 DROP FUNCTION wipe(), vault_wipe(), twice(int);

@@ -25,8 +25,10 @@ struct Resolved {
 // that names them: a scope of "everything" does not cover these findings.
 bool needs_naming(const Finding &finding);
 
-// Resolves a name in this session's search_path. Never raises: a name that is
-// not a valid identifier names no relation (the approval then refuses it).
+// Resolves a name in this session's search_path, with its privileges: a name
+// that is not a valid identifier names no relation (the recording function
+// then refuses it); a schema the caller may not use raises PostgreSQL's
+// "permission denied for schema" (PgError).
 Resolved resolve(const std::string &name);
 
 // Whether the scope covers the finding. Protected tables and migsafe itself

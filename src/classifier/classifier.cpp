@@ -46,6 +46,10 @@ void RuleInput::report(int location, const std::string &object, const std::strin
     out_.push_back(std::move(finding));
 }
 
+bool concerns_no_rule(const Node *statement) {
+    return statement != nullptr && (IsA(statement, TransactionStmt) || IsA(statement, VariableShowStmt));
+}
+
 Findings classify(const Script &script, const Context &context) {
     Findings findings;
     ScriptState state;

@@ -118,4 +118,10 @@ private:
 
 Findings classify(const Script &script, const Context &context);
 
+// Statement kinds no rule reads, alone or as part of a script's state in the
+// database (where each statement is judged on its own): transaction control
+// (BEGIN, COMMIT, SAVEPOINT, ...) and SHOW. The guard does not classify them
+// at all, so that the statements of every transaction cost nothing.
+bool concerns_no_rule(const Node *statement);
+
 }  // namespace migsafe

@@ -183,7 +183,7 @@ void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_onl
     // postgresql.auto.conf, which outlives a promotion. It is judged there
     // too (self-protection), against the replicated approvals and windows.
     bool enabled = IsA(stmt, AlterSystemStmt) ? !guard_switched_off() : guard_enabled();
-    if (enabled) judge(stmt, query_string, pstmt->stmt_location, pstmt->stmt_len);
+    if (enabled && !concerns_no_rule(stmt)) judge(stmt, query_string, pstmt->stmt_location, pstmt->stmt_len);
 
     transaction_objects::PendingColumns added = {InvalidOid, NIL};
     if (enabled && IsA(stmt, AlterTableStmt)) added = transaction_objects::columns_to_add(castNode(AlterTableStmt, stmt));

@@ -3,6 +3,7 @@
 #include "test_support.hpp"
 
 #include "classifier/catalogue.hpp"
+#include "classifier/classifier.hpp"
 #include "cli/checker.hpp"
 
 #include <gtest/gtest.h>
@@ -227,6 +228,25 @@ Finding finding_of(Severity severity) {
     Finding finding;
     finding.severity = severity;
     return finding;
+}
+
+// The statements the guard does not classify (concerns_no_rule): alone, with
+// every opt-in rule on and a protected table, no rule finds anything.
+TEST(ConcernsNoRule, TransactionControlAndShow) {
+    Strings quiet = {"BEGIN;", "START TRANSACTION ISOLATION LEVEL SERIALIZABLE;", "COMMIT;", "END;",
+                     "ROLLBACK;", "SAVEPOINT a;", "RELEASE SAVEPOINT a;", "ROLLBACK TO SAVEPOINT a;",
+                     "PREPARE TRANSACTION 'x';", "COMMIT PREPARED 'x';", "ROLLBACK PREPARED 'x';",
+                     "SHOW migsafe.mode;", "SHOW ALL;"};
+    cli::CheckOptions options{{"users"}};
+    for (std::size_t i = 0; i < rule_count(); ++i)
+        if (rule_info(i).opt_in) options.opted_in.push_back(rule_info(i).id);
+    for (const std::string &sql : quiet) {
+        for_each_statement(sql, [&](const Node *statement) { EXPECT_TRUE(concerns_no_rule(statement)) << sql; });
+        EXPECT_EQ(rules_of(cli::check_sql(sql, options)), Strings{}) << sql;
+    }
+    for (const std::string sql : {"SET lock_timeout = 0;", "DELETE FROM users;", "SET migsafe.mode = off;",
+                                  "ALTER SYSTEM SET migsafe.mode = off;", "SELECT 1;"})
+        for_each_statement(sql, [&](const Node *statement) { EXPECT_FALSE(concerns_no_rule(statement)) << sql; });
 }
 
 TEST(Verdict, NoFindingsIsSafe) { EXPECT_STREQ(verdict({}), "safe"); }

@@ -216,6 +216,11 @@ bool query_writes_state(const Query *query, const Context &context) {
     if (query->resultRelation <= 0) return false;
     unsigned int target = rt_fetch(query->resultRelation, query->rtable)->relid;
     if (context.is_guard_state_relation(target)) return true;
+    // pg_event_trigger is a system catalog: its OID, like every catalog's,
+    // is below FirstNormalObjectId (16384), so the name of an ordinary
+    // table (every UPDATE of the application) needs no catalog look-up.
+    constexpr unsigned int kFirstNormalObjectId = 16384;
+    if (target >= kFirstNormalObjectId) return false;
     std::optional<RelName> name = context.relation_name(target);
     return name && name->schema == "pg_catalog" && name->name == "pg_event_trigger";
 }

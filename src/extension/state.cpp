@@ -5,7 +5,11 @@
 #include "settings.hpp"
 
 extern "C" {
+#include "access/heapam.h"
 #include "access/htup_details.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/pg_inherits.h"
 #include "access/xact.h"
 #include "access/xlog.h"
 #include "catalog/namespace.h"
@@ -20,6 +24,7 @@ extern "C" {
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/resowner.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 }
 
@@ -79,6 +84,32 @@ void state_error_context(void *) {
                "(if it is damaged, reinstall it: DROP EXTENSION migsafe; CREATE EXTENSION migsafe)");
 }
 
+// The plans of the state queries, kept for the session: the guard runs the
+// same few queries for every dangerous statement (the approval, the open
+// windows, the audit row), and parsing and planning them each time was most
+// of its cost on a migration of many statements. PostgreSQL replans a kept
+// plan when a table it uses changes (an extension dropped and created again).
+struct KeptPlan {
+    char *sql;
+    SPIPlanPtr plan;
+    KeptPlan *next;
+};
+KeptPlan *kept_plans = nullptr;
+
+SPIPlanPtr plan_for(const StateQuery *query) {
+    for (KeptPlan *kept = kept_plans; kept != nullptr; kept = kept->next)
+        if (strcmp(kept->sql, query->sql) == 0) return kept->plan;
+    SPIPlanPtr plan = SPI_prepare(query->sql, query->nargs, query->types);
+    if (plan == nullptr) elog(ERROR, "migsafe state query could not be planned: %s", SPI_result_code_string(SPI_result));
+    if (SPI_keepplan(plan) != 0) elog(ERROR, "migsafe state query could not be kept");
+    auto *kept = static_cast<KeptPlan *>(MemoryContextAlloc(TopMemoryContext, sizeof(KeptPlan)));
+    kept->sql = MemoryContextStrdup(TopMemoryContext, query->sql);
+    kept->plan = plan;
+    kept->next = kept_plans;
+    kept_plans = kept;
+    return plan;
+}
+
 // Runs one statement on the state tables as the extension's owner, with
 // search_path pg_catalog, pg_temp: neither the session's user nor its
 // search_path can change what it reads or where it writes.
@@ -107,7 +138,7 @@ void run_as_owner(void *argument) {
     int result;
     PG_TRY();
     {
-        result = SPI_execute_with_args(query->sql, query->nargs, query->types, query->values, nullptr, false, 0);
+        result = SPI_execute_plan(plan_for(query), query->values, nullptr, false, 0);
     }
     PG_FINALLY();
     {
@@ -162,6 +193,45 @@ void run_in_subtransaction(void *argument) {
         write->error = error->message;
     }
     PG_END_TRY();
+}
+
+// The protected tables and their partitions and inheritance children, at any
+// depth. The guard asks for every DDL statement and migsafe_check() for
+// every script, so this reads migsafe.protected_tables (a handful of rows)
+// directly, as the catalog's own look-ups do, instead of running SQL: parsing
+// and planning a query would cost a hundred times more. It reads the latest
+// committed rows, like a new query would.
+List *protected_relids() {
+    Oid table = state_table("protected_tables");
+    if (!OidIsValid(table))
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
+                        errmsg("relation \"migsafe.protected_tables\" does not exist")));
+    Relation relation = table_open(table, AccessShareLock);
+    AttrNumber rel_column = get_attnum(table, "rel");
+    if (rel_column == InvalidAttrNumber)
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
+                        errmsg("column \"rel\" of relation \"migsafe.protected_tables\" does not exist")));
+    Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());
+    TableScanDesc scan = table_beginscan(relation, snapshot, 0, nullptr);
+    List *roots = NIL;
+    HeapTuple tuple;
+    while ((tuple = heap_getnext(scan, ForwardScanDirection)) != nullptr) {
+        bool is_null;
+        Datum rel = heap_getattr(tuple, rel_column, RelationGetDescr(relation), &is_null);
+        if (!is_null) roots = lappend_oid(roots, DatumGetObjectId(rel));
+    }
+    table_endscan(scan);
+    UnregisterSnapshot(snapshot);
+    table_close(relation, AccessShareLock);
+
+    List *relids = NIL;
+    ListCell *cell;
+    foreach (cell, roots) {
+        Oid root = lfirst_oid(cell);
+        if (SearchSysCacheExists1(RELOID, ObjectIdGetDatum(root)))
+            relids = list_concat_unique_oid(relids, find_all_inheritors(root, NoLock, nullptr));
+    }
+    return relids;
 }
 
 // ---- C++ side --------------------------------------------------------------
@@ -342,13 +412,16 @@ std::vector<Window> open_windows() {
 }
 
 std::vector<unsigned int> protected_relations() {
-    static const char *sql =
-        "WITH RECURSIVE protected(relid) AS ("
-        "  SELECT rel::oid FROM migsafe.protected_tables"
-        "  UNION SELECT i.inhrelid FROM pg_inherits i JOIN protected p ON i.inhparent = p.relid)"
-        "SELECT relid FROM protected";
+    List *relids = NIL;
+    try {
+        relids = pg_call([] { return protected_relids(); });
+    } catch (const PgError &error) {
+        if (error.data()->sqlerrcode == ERRCODE_QUERY_CANCELED) throw;  // a cancel stays a cancel
+        refuse_unreadable_state(error);
+    }
     std::vector<unsigned int> relations;
-    for (const Row &row : select(sql)) relations.push_back(static_cast<unsigned int>(std::strtoul(row[0]->c_str(), nullptr, 10)));
+    ListCell *cell;
+    foreach (cell, relids) relations.push_back(lfirst_oid(cell));
     return relations;
 }
 

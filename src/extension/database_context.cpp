@@ -52,9 +52,11 @@ std::optional<RelName> DatabaseContext::protected_match(const RelName &table) co
     if (names_ != nullptr) {
         if (std::optional<RelName> match = names_->protected_match(table)) return match;
     }
+    // Most databases protect nothing: then no name needs resolving.
+    const std::vector<unsigned int> &oids = protected_oids();
+    if (oids.empty()) return std::nullopt;
     Oid relid = resolve_relation(table);
     if (!OidIsValid(relid)) return std::nullopt;
-    const std::vector<unsigned int> &oids = protected_oids();
     if (std::find(oids.begin(), oids.end(), relid) == oids.end()) return std::nullopt;
     return relation_name(relid);
 }

@@ -24,7 +24,8 @@ GUARD_TESTS = $(shell sed -n 's/^test: *//p' test/guard/schedule)
 GUARD_DB = migsafe_guard_regression
 
 PG_CONFIG ?= pg_config
-PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wno-register -Wno-missing-field-initializers -fno-omit-frame-pointer
+# COPT (PGXS's knob for extra C flags, e.g. make COPT=-O1) comes last for C++ too.
+PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wno-register -Wno-missing-field-initializers -fno-omit-frame-pointer $(COPT)
 PG_CPPFLAGS = -I$(srcdir)/src
 SHLIB_LINK = -lstdc++
 

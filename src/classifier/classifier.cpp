@@ -46,22 +46,29 @@ void RuleInput::report(int location, const std::string &object, const std::strin
     out_.push_back(std::move(finding));
 }
 
-Findings classify(const Script &script, const Context &context) {
-    Findings findings;
-    ScriptState state;
-    LineIndex lines(script.text);
-    int index = 0;
-    for (const Statement &statement : script.statements) {
-        context.before_statement();
+Classifier::Classifier(const Context &context) : context_(context) {
+    for (const Rule *rule = rule_table_begin(); rule != rule_table_end(); ++rule)
+        if (!rule->info.opt_in || context.opted_in(rule->info.id)) rules_.push_back(rule);
+}
+
+void Classifier::classify(const Script &piece, bool several_statements, Findings &out) {
+    LineIndex lines(piece.text, piece.start);
+    int index = piece.statements_before;
+    for (const Statement &statement : piece.statements) {
+        context_.before_statement();
         ++index;
-        RuleInput input(statement, index, static_cast<int>(script.statements.size()), state, context, lines, findings);
-        for (const Rule *rule = rule_table_begin(); rule != rule_table_end(); ++rule) {
-            if (rule->info.opt_in && !context.opted_in(rule->info.id)) continue;
+        RuleInput input(statement, index, several_statements, state_, context_, lines, out);
+        for (const Rule *rule : rules_) {
             input.set_rule(&rule->info);
             rule->check(input);
         }
-        state.record(statement.node);
+        state_.record(statement.node);
     }
+}
+
+Findings classify(const Script &script, const Context &context) {
+    Findings findings;
+    Classifier(context).classify(script, script.statements.size() > 1, findings);
     return findings;
 }
 

@@ -6,6 +6,8 @@
 #include "finding.hpp"
 #include "names.hpp"
 #include "pg_nodes.hpp"
+#include "script_state.hpp"
+#include "source_position.hpp"
 
 #include <optional>
 #include <string>
@@ -21,9 +23,16 @@ struct Statement {
     int location = 0;
 };
 
+// A script, or a piece of one: the CLI reads a long script piece by piece,
+// each cut just after a statement's semicolon, and classifies the pieces in
+// order with one Classifier.
 struct Script {
     std::string_view text;
     std::vector<Statement> statements;
+    // For a piece: where its text starts in the whole script (line, and
+    // column in characters), and how many statements came before it.
+    LineCol start{1, 1};
+    int statements_before = 0;
 };
 
 // What the front door knows beyond the SQL text.
@@ -116,6 +125,28 @@ private:
     std::vector<std::string> opted_in_;  // rule ids (--require-lock-timeout)
 };
 
+struct Rule;  // rules/rule.hpp
+
+// Classifies the statements of a script in order; the script may come in
+// pieces, one classify() call each, and what the earlier statements created
+// (ScriptState) carries over from piece to piece.
+class Classifier {
+public:
+    explicit Classifier(const Context &context);
+
+    // Appends the findings of the piece's statements to out, in statement
+    // order. several_statements: whether the whole script has more than one
+    // statement (concurrently-in-transaction), which the caller of a piece
+    // knows before the script's end (src/cli/script_stream.hpp).
+    void classify(const Script &piece, bool several_statements, Findings &out);
+
+private:
+    const Context &context_;
+    ScriptState state_;
+    std::vector<const Rule *> rules_;  // the rules that run: opt-in ones only when switched on
+};
+
+// A whole script at once.
 Findings classify(const Script &script, const Context &context);
 
 }  // namespace migsafe

@@ -7,7 +7,7 @@
 
 namespace migsafe {
 
-LineIndex::LineIndex(std::string_view text) : text_(text) {}
+LineIndex::LineIndex(std::string_view text, LineCol start) : text_(text), start_(start) {}
 
 const std::vector<int> &LineIndex::line_starts() const {
     if (line_starts_.empty()) {
@@ -32,7 +32,7 @@ LineCol LineIndex::at_byte(int offset) const {
     }
     last_chars_ += pg_mbstrlen_with_len(text_.data() + last_offset_, offset - last_offset_);
     last_offset_ = offset;
-    return {line, last_chars_ + 1};
+    return in_script(line, last_chars_ + 1);
 }
 
 LineCol LineIndex::at_char(int position) const {

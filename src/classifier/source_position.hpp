@@ -12,10 +12,13 @@ struct LineCol {
 };
 
 // Built on first use: the server classifies statements of long scripts one
-// at a time and needs positions only when it reports something.
+// at a time and needs positions only when it reports something. text may be
+// a piece of a longer script (the CLI reads long scripts piece by piece):
+// start is where its first byte lies in the whole script, and positions are
+// the whole script's.
 class LineIndex {
 public:
-    explicit LineIndex(std::string_view text);
+    explicit LineIndex(std::string_view text, LineCol start = {1, 1});
     // Line and column (in characters of the script's encoding) of a byte offset.
     LineCol at_byte(int offset) const;
     // Line and column of a 1-based character position, as PostgreSQL reports
@@ -25,7 +28,13 @@ public:
 private:
     const std::vector<int> &line_starts() const;
 
+    // A position in text as one in the whole script.
+    LineCol in_script(int line, int col) const {
+        return {line + start_.line - 1, line == 1 ? col + start_.col - 1 : col};
+    }
+
     std::string_view text_;
+    LineCol start_;
     mutable std::vector<int> line_starts_;
     // The last position asked for: findings come in script order, so the
     // next one on the same line counts characters from there, not from the

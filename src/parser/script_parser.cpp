@@ -22,18 +22,19 @@ namespace {
 // first_token_offset() with its scanner's memory in scratch, which is reset
 // afterwards: the lexer keeps small buffers until its memory context goes,
 // and a script of 260 000 statements would otherwise keep them all.
-int first_token_in(MemoryContext scratch, const char *text, int location, int length) {
+int first_token_in(MemoryContext scratch, std::string_view text, int location, int length) {
     // Most statements start after white space alone: the token is where the
     // white space ends. Comments in between are left to the lexer.
-    int end = length > 0 ? location + length : location + static_cast<int>(strlen(text + location));
+    const char *data = text.data();
+    int end = length > 0 ? location + length : static_cast<int>(text.size());
     int at = location;
-    while (at < end && lexer_space(text[at])) ++at;
-    if (at + 1 >= end || !starts_comment(text, at)) return at;
+    while (at < end && lexer_space(data[at])) ++at;
+    if (at + 1 >= end || !starts_comment(data, at)) return at;
     return pg_call([&]() -> int {
         MemoryContext caller = switch_memory_context(scratch);
         std::size_t size = static_cast<std::size_t>(end - location);
         auto *copy = static_cast<char *>(palloc(size + 1));
-        memcpy(copy, text + location, size);
+        memcpy(copy, data + location, size);
         copy[size] = '\0';
         core_yy_extra_type extra;
         core_YYSTYPE value;
@@ -64,7 +65,7 @@ bool starts_comment(const char *text, int offset) {
     return (text[offset] == '-' && text[offset + 1] == '-') || (text[offset] == '/' && text[offset + 1] == '*');
 }
 
-int first_token_offset(const char *text, int location, int length) {
+int first_token_offset(std::string_view text, int location, int length) {
     MemoryContext scratch = scratch_context();
     int offset = 0;
     try {
@@ -77,6 +78,21 @@ int first_token_offset(const char *text, int location, int length) {
     return offset;
 }
 
+void add_statements(Script &script, std::string_view text, const List *raw_statements) {
+    MemoryContext scratch = scratch_context();
+    try {
+        const ListCell *cell;
+        foreach (cell, raw_statements) {
+            const auto *raw = lfirst_node(RawStmt, cell);
+            script.statements.push_back({raw->stmt, first_token_in(scratch, text, raw->stmt_location, raw->stmt_len)});
+        }
+    } catch (...) {
+        delete_context(scratch);
+        throw;
+    }
+    delete_context(scratch);
+}
+
 Script parse_script(const char *text, RawParse raw_parse) {
     Script script;
     script.text = text;
@@ -87,18 +103,7 @@ Script parse_script(const char *text, RawParse raw_parse) {
         LineCol at = LineIndex(script.text).at_char(failure.cursorpos > 0 ? failure.cursorpos : 1);
         throw ParseError(failure.message, at.line, at.col);
     }
-    MemoryContext scratch = scratch_context();
-    try {
-        ListCell *cell;
-        foreach (cell, raw_statements) {
-            const auto *raw = lfirst_node(RawStmt, cell);
-            script.statements.push_back({raw->stmt, first_token_in(scratch, text, raw->stmt_location, raw->stmt_len)});
-        }
-    } catch (...) {
-        delete_context(scratch);
-        throw;
-    }
-    delete_context(scratch);
+    add_statements(script, script.text, raw_statements);
     return script;
 }
 

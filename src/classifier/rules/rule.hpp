@@ -21,13 +21,13 @@ constexpr int kStatementStart = -1;
 
 class RuleInput {
 public:
-    RuleInput(const Statement &statement, int index, int statement_count, const ScriptState &script,
+    RuleInput(const Statement &statement, int index, bool several_statements, const ScriptState &script,
               const Context &context, const LineIndex &lines, Findings &out)
-        : stmt(statement.node), statement_count(statement_count), script(script), context(context),
+        : stmt(statement.node), several_statements(several_statements), script(script), context(context),
           statement_(statement), index_(index), lines_(lines), out_(out) {}
 
-    Node *const stmt;            // the statement's raw parse tree
-    const int statement_count;   // statements in the script
+    Node *const stmt;               // the statement's raw parse tree
+    const bool several_statements;  // the script has more than this statement
     const ScriptState &script;   // what earlier statements created
     const Context &context;      // what the front door knows (protected tables)
 

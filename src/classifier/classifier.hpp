@@ -9,6 +9,7 @@
 #include "script_state.hpp"
 #include "source_position.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +40,9 @@ struct Script {
 class Context {
 public:
     virtual ~Context() = default;
+    // Whether any table may be protected at all (false: the protected-table
+    // rule has nothing to look for, as in the CLI without --protect).
+    virtual bool protects_any() const { return true; }
     // The protected table this reference names, if it names one.
     virtual std::optional<RelName> protected_match(const RelName &table) const = 0;
     // The protected tables among a table's inheritance children and
@@ -116,6 +120,7 @@ public:
     ProtectedNames() = default;
     explicit ProtectedNames(std::vector<RelName> names, std::vector<std::string> opted_in = {})
         : names_(std::move(names)), opted_in_(std::move(opted_in)) {}
+    bool protects_any() const override { return !names_.empty(); }
     std::optional<RelName> protected_match(const RelName &table) const override;
     std::vector<RelName> protected_in_schema(const std::string &schema) const override;
     bool opted_in(std::string_view rule) const override;
@@ -124,8 +129,6 @@ private:
     std::vector<RelName> names_;
     std::vector<std::string> opted_in_;  // rule ids (--require-lock-timeout)
 };
-
-struct Rule;  // rules/rule.hpp
 
 // Classifies the statements of a script in order; the script may come in
 // pieces, one classify() call each, and what the earlier statements created
@@ -143,7 +146,7 @@ public:
 private:
     const Context &context_;
     ScriptState state_;
-    std::vector<const Rule *> rules_;  // the rules that run: opt-in ones only when switched on
+    std::uint64_t disabled_ = 0;  // opt-in rules not switched on, by index in the catalogue
 };
 
 // A whole script at once.

@@ -10,10 +10,11 @@ extern "C" {
 #include "pg_query/pg_query_internal.h"
 }
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -57,11 +58,13 @@ std::vector<RelName> parse_protected(const std::vector<std::string> &names) {
 std::vector<std::string> collect_inputs(const std::vector<std::string> &paths) {
     std::vector<std::string> inputs;
     for (const std::string &path : paths) {
-        if (path == "-" || fs::is_regular_file(path)) {
+        struct stat status;
+        bool exists = stat(path.c_str(), &status) == 0;  // (fs::path would split every file name given)
+        if (path == "-" || (exists && S_ISREG(status.st_mode))) {
             inputs.push_back(path);
             continue;
         }
-        if (!fs::is_directory(path)) throw std::runtime_error(path + ": no such file or directory");
+        if (!exists || !S_ISDIR(status.st_mode)) throw std::runtime_error(path + ": no such file or directory");
         // Path order compares component by component ("v1/x.sql" before
         // "v1-hotfix/x.sql"), as migration tools apply directories.
         std::vector<fs::path> found;
@@ -138,20 +141,17 @@ FileResult named_result(const std::string &path) {
 // finding of the input (as apply_ignores() orders a whole script's).
 class Delivery {
 public:
-    Delivery(const ScriptStream &stream, FileSink &sink) : stream_(stream), sink_(sink) {}
+    Delivery(ScriptStream &stream, FileSink &sink) : stream_(stream), sink_(sink) {}
 
-    void add(const Piece &piece, const Findings &findings) {
+    void add(const Piece &piece, Findings &findings) {
         flush();
         if (findings.empty()) return;
-        // The input offset of each line of the piece after its first.
-        std::vector<std::size_t> line_starts;
-        for (const char *at = piece.text.data(), *end = at + piece.text.size();
-             (at = static_cast<const char *>(memchr(at, '\n', end - at))) != nullptr; ++at)
-            line_starts.push_back(piece.offset + static_cast<std::size_t>(at - piece.text.data()) + 1);
-        for (const Finding &finding : findings) {
+        // A byte on each finding's line: the start of the piece's nth line.
+        const std::vector<int> &line_starts = stream_.line_starts();
+        for (Finding &finding : findings) {
             std::size_t nth = static_cast<std::size_t>(std::max(finding.line - piece.start.line, 0));
-            std::size_t offset = nth == 0 ? piece.offset : line_starts[std::min(nth, line_starts.size()) - 1];
-            waiting_.push_back({finding, offset});
+            std::size_t at = nth == 0 ? 0 : static_cast<std::size_t>(line_starts[std::min(nth, line_starts.size()) - 1]);
+            waiting_.push_back({std::move(finding), piece.offset + at});
         }
         flush();
     }
@@ -169,20 +169,23 @@ private:
     };
 
     void flush() {
-        while (!waiting_.empty()) {
-            std::optional<std::string_view> line = stream_.line_at(waiting_.front().offset);
+        for (; next_ < waiting_.size(); ++next_) {
+            Waiting &waiting = waiting_[next_];
+            std::optional<std::string_view> line = stream_.line_at(waiting.offset);
             if (!line) return;
-            if (waiting_.front().finding.statement == 0)
-                last_.emplace_back(std::move(waiting_.front().finding), std::string(*line));
+            if (waiting.finding.statement == 0)
+                last_.emplace_back(std::move(waiting.finding), std::string(*line));
             else
-                sink_.finding(waiting_.front().finding, *line);
-            waiting_.pop_front();
+                sink_.finding(waiting.finding, *line);
         }
+        waiting_.clear();
+        next_ = 0;
     }
 
-    const ScriptStream &stream_;
+    ScriptStream &stream_;
     FileSink &sink_;
-    std::deque<Waiting> waiting_;
+    std::vector<Waiting> waiting_;  // in order, from next_ on
+    std::size_t next_ = 0;
     std::vector<std::pair<Finding, std::string>> last_;
 };
 

@@ -27,30 +27,45 @@ std::string_view without_cr(std::string_view line) {
     return line;
 }
 
-// The caret under column col (1-based, in characters), keeping the line's tabs.
-std::string caret_under(std::string_view line, int col) {
-    std::string pad;
-    int chars = 1;
-    for (std::size_t i = 0; i < line.size() && chars < col; ++i) {
-        unsigned char c = static_cast<unsigned char>(line[i]);
-        if ((c & 0xC0) == 0x80) continue;  // a UTF-8 continuation byte belongs to the previous character
-        pad += c == '\t' ? '\t' : ' ';
-        ++chars;
-    }
-    return pad + "^";
-}
-
 fmt::text_style style(bool colour, fmt::text_style s) { return colour ? s : fmt::text_style(); }
 
-// " 12 | the line" and the caret under col, when the line has any text.
+// text, in style s when colour is on.
+void append_styled(std::string &out, bool colour, fmt::text_style s, std::string_view text) {
+    if (colour)
+        fmt::format_to(std::back_inserter(out), s, "{}", text);
+    else
+        out += text;
+}
+
+void append_number(std::string &out, int number) {
+    fmt::format_int digits(number);
+    out.append(digits.data(), digits.size());
+}
+
+// " 12 | the line" and, under it, a caret under column col (1-based, in
+// characters; the line's tabs kept), when the line has any text.
 void append_excerpt(std::string &out, std::string_view line_text, int line, int col, bool colour) {
     std::string_view text = without_cr(line_text);
     if (line <= 0 || text.empty()) return;
-    std::string number = std::to_string(line);
-    fmt::format_to(std::back_inserter(out), " {} | {}\n", number, text);
-    fmt::format_to(std::back_inserter(out), " {} | {}\n", std::string(number.size(), ' '),
-                   fmt::format(style(colour, fmt::fg(fmt::terminal_color::bright_green) | fmt::emphasis::bold), "{}",
-                               caret_under(text, col)));
+    fmt::format_int number(line);
+    out += ' ';
+    out.append(number.data(), number.size());
+    out += " | ";
+    out += text;
+    out += "\n ";
+    out.append(number.size(), ' ');
+    out += " | ";
+    std::string caret;
+    int chars = 1;
+    for (std::size_t i = 0; i < text.size() && chars < col; ++i) {
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        if ((c & 0xC0) == 0x80) continue;  // a UTF-8 continuation byte belongs to the previous character
+        caret += c == '\t' ? '\t' : ' ';
+        ++chars;
+    }
+    caret += '^';
+    append_styled(out, colour, fmt::fg(fmt::terminal_color::bright_green) | fmt::emphasis::bold, caret);
+    out += '\n';
 }
 
 // GitHub's workflow-command escaping: data, and property values (which also
@@ -201,13 +216,31 @@ void ReportWriter::finding(const Finding &finding, std::string_view line) {
     scratch_.clear();
     switch (format_) {
         case Format::text: {
-            auto level = style(colour_, fmt::fg(failing ? fmt::terminal_color::bright_red : fmt::terminal_color::yellow) |
-                                            fmt::emphasis::bold);
-            fmt::format_to(std::back_inserter(scratch_), "{}:{}:{}: {}: {}\n", path_, finding.line, finding.col,
-                           fmt::format(level, "{}[{}]", severity_name(finding.severity), finding.rule),
-                           fmt::format(style(colour_, fmt::emphasis::bold), "{}", finding.message));
+            // file:line:col: severity[rule]: message
+            scratch_ += path_;
+            scratch_ += ':';
+            append_number(scratch_, finding.line);
+            scratch_ += ':';
+            append_number(scratch_, finding.col);
+            scratch_ += ": ";
+            if (colour_) {
+                auto level = fmt::fg(failing ? fmt::terminal_color::bright_red : fmt::terminal_color::yellow) |
+                             fmt::emphasis::bold;
+                fmt::format_to(std::back_inserter(scratch_), level, "{}[{}]", severity_name(finding.severity),
+                               finding.rule);
+            } else {
+                scratch_ += severity_name(finding.severity);
+                scratch_ += '[';
+                scratch_ += finding.rule;
+                scratch_ += ']';
+            }
+            scratch_ += ": ";
+            append_styled(scratch_, colour_, fmt::emphasis::bold, finding.message);
+            scratch_ += '\n';
             append_excerpt(scratch_, line, finding.line, finding.col, colour_);
-            fmt::format_to(std::back_inserter(scratch_), "    hint: {}\n", finding.hint);
+            scratch_ += "    hint: ";
+            scratch_ += finding.hint;
+            scratch_ += '\n';
             break;
         }
         case Format::json:

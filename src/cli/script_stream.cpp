@@ -16,6 +16,7 @@ extern "C" {
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -44,6 +45,18 @@ std::size_t incomplete_character(const char *text, std::size_t size) {
         return static_cast<std::size_t>(length) > back ? back : 0;
     }
     return 0;
+}
+
+// The length of text's ASCII prefix, read 32 bytes at a time: SQL is mostly
+// ASCII, and only the rest needs PostgreSQL's UTF-8 check.
+std::size_t ascii_prefix(const char *text, std::size_t size) {
+    std::size_t at = 0;
+    for (std::uint64_t word[4]; at + sizeof word <= size; at += sizeof word) {
+        memcpy(word, text + at, sizeof word);
+        if (((word[0] | word[1] | word[2] | word[3]) & 0x8080808080808080ULL) != 0) break;
+    }
+    while (at < size && (static_cast<unsigned char>(text[at]) & 0x80) == 0) ++at;
+    return at;
 }
 
 // The byte offset of a 1-based character position in text.
@@ -152,21 +165,36 @@ bool ScriptStream::next(Piece &piece) {
 // Moves past the piece last returned: its end is the next one's start.
 void ScriptStream::advance() {
     if (cut_ <= start_) return;
-    const char *line_break = nullptr;
-    int lines = 0;
-    for (const char *at = data_ + start_, *end = data_ + cut_;
-         (at = static_cast<const char *>(memchr(at, '\n', end - at))) != nullptr; ++at) {
-        ++lines;
-        line_break = at;
+    std::size_t line_break = kNone;
+    if (line_starts_found_) {
+        position_.line += static_cast<int>(line_starts_.size());
+        if (!line_starts_.empty()) line_break = start_ + static_cast<std::size_t>(line_starts_.back()) - 1;
+    } else {
+        for (const char *at = data_ + start_, *end = data_ + cut_;
+             (at = static_cast<const char *>(memchr(at, '\n', end - at))) != nullptr; ++at) {
+            ++position_.line;
+            line_break = static_cast<std::size_t>(at - data_);
+        }
     }
-    if (line_break != nullptr) {
-        line_start_ = static_cast<std::size_t>(line_break - data_) + 1;
-        position_.line += lines;
+    if (line_break != kNone) {
+        line_start_ = line_break + 1;
         position_.col = 1 + pg_mbstrlen_with_len(data_ + line_start_, static_cast<int>(cut_ - line_start_));
     } else {
         position_.col += pg_mbstrlen_with_len(data_ + start_, static_cast<int>(cut_ - start_));
     }
     start_ = cut_;
+    line_starts_found_ = false;
+}
+
+const std::vector<int> &ScriptStream::line_starts() {
+    if (!line_starts_found_) {
+        line_starts_.clear();
+        for (const char *begin = data_ + start_, *at = begin, *end = data_ + cut_;
+             (at = static_cast<const char *>(memchr(at, '\n', end - at))) != nullptr; ++at)
+            line_starts_.push_back(static_cast<int>(at - begin) + 1);
+        line_starts_found_ = true;
+    }
+    return line_starts_;
 }
 
 // Drops the text before the line of the next piece's start.
@@ -220,7 +248,15 @@ void ScriptStream::validate() {
     std::size_t size = size_ - validated_;
     if (memchr(text, '\0', size) != nullptr) throw std::runtime_error("file contains a NUL byte");
     std::size_t whole = end_of_input_ ? size : size - incomplete_character(text, size);
-    if (!pg_verify_mbstr(PG_UTF8, text, static_cast<int>(whole), true)) fail_validation();
+    // Only the runs of non-ASCII bytes go through PostgreSQL's check: an
+    // ASCII byte is always a character's end (or shows a cut character).
+    for (std::size_t at = 0; at < whole;) {
+        at += ascii_prefix(text + at, whole - at);
+        std::size_t run = at;
+        while (run < whole && (static_cast<unsigned char>(text[run]) & 0x80) != 0) ++run;
+        if (!pg_verify_mbstr(PG_UTF8, text + at, static_cast<int>(run - at), true)) fail_validation();
+        at = run;
+    }
     validated_ += whole;
 }
 
@@ -243,8 +279,11 @@ bool ScriptStream::try_cut(Piece &piece) {
     // among them, not knowing whether that line starts inside a string, a
     // comment or a function body. That costs little, and take() keeps only
     // what the parse of the piece, which lexes it from its start, confirms.
-    std::size_t end = kNone;
-    bool exact = false;
+    // A wrong guess costs a parse of the piece: in an input where they keep
+    // failing (one in four, say in function bodies line after line), the
+    // lexer reads from the piece's start instead.
+    bool exact = 4 * wrong_guesses_ > guesses_ + 4;
+    std::size_t end = exact ? last_semicolon(start_) : kNone;
     std::size_t first_window = std::clamp<std::size_t>(options_.block_size / 4, 16, kGuessWindow);
     for (std::size_t window = first_window; end == kNone && !exact; window *= 4) {
         std::size_t from = start_;
@@ -260,7 +299,10 @@ bool ScriptStream::try_cut(Piece &piece) {
     Parse parsed;
     parse(end, parsed);
     Cut cut = take(parsed, exact, piece);
-    if (cut != Cut::none || exact) return cut == Cut::taken;
+    if (exact) return cut == Cut::taken;
+    ++guesses_;
+    if (cut != Cut::none) return cut == Cut::taken;
+    ++wrong_guesses_;
     // The guess was wrong (it began inside a string or a body): the lexer
     // reads what is unparsed from its start, where it knows its state.
     end = last_semicolon(start_);

@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace migsafe::cli {
 
@@ -95,6 +96,10 @@ public:
     // piece, or nullopt while its end is still to come.
     std::optional<std::string_view> line_at(std::size_t offset) const;
 
+    // The offsets in the last piece's text where its lines after the first
+    // start (found on the first call for a piece).
+    const std::vector<int> &line_starts();
+
     // The line a ParseError from next() points at.
     const std::string &error_line() const { return error_line_; }
 
@@ -128,7 +133,10 @@ private:
     std::size_t validated_ = 0;   // data_[0, validated_) is free of NUL bytes and valid UTF-8
     bool end_of_input_ = false, done_ = false;
     std::size_t retry_size_ = 0;  // parse again once this much is unparsed
+    int guesses_ = 0, wrong_guesses_ = 0;
     int statements_ = 0;          // in the pieces returned so far
+    std::vector<int> line_starts_;  // the last piece's, once asked for
+    bool line_starts_found_ = false;
     std::string first_line_;      // line 1, for an error without a position
     std::string error_line_;
     MemoryContext piece_memory_ = nullptr, lexer_memory_ = nullptr;

@@ -1,5 +1,6 @@
 // The rule catalogue and the table that ties each rule id to its check.
-// Adding a rule: one entry here, one check function in rules/, its tests and
+// Adding a rule: one entry here (with the one kind of statement its check reads,
+// when it reads one only), one check function in rules/, its tests and
 // docs/rules/<id>.md (a test fails when the page is missing).
 #include "catalogue.hpp"
 
@@ -19,19 +20,19 @@ constexpr Rule kRules[] = {
       "Rename the table first and keep it until nothing reads it (then drop it in an approved "
       "migration), or back it up; run the DROP with SET migsafe.approved_migration or in a "
       "maintenance window."},
-     check_drop_table},
+     check_drop_table, T_DropStmt},
     {{"drop-database", dangerous, "DROP DATABASE",
       "Dropping a database is an operations task, not a migration: do it by hand in a "
       "maintenance window after a backup."},
-     check_drop_database},
+     check_drop_database, T_DropdbStmt},
     {{"drop-schema", dangerous, "DROP SCHEMA, with or without CASCADE",
       "Drop the schema's objects one by one in reviewed migrations; never CASCADE. Run the final "
       "DROP SCHEMA with an approved migration or in a maintenance window."},
-     check_drop_schema},
+     check_drop_schema, T_DropStmt},
     {{"truncate", dangerous, "TRUNCATE of an existing table (ONLY, CASCADE, several tables)",
       "Delete the rows you mean with DELETE ... WHERE in batches, or run the TRUNCATE with an "
       "approved migration or in a maintenance window."},
-     check_truncate},
+     check_truncate, T_TruncateStmt},
     {{"delete-without-where", dangerous,
       "DELETE with no WHERE clause, or one that references no column (also inside a WITH)",
       "Add a WHERE clause that selects the rows to delete, and delete in batches on big tables."},
@@ -49,20 +50,20 @@ constexpr Rule kRules[] = {
       "Remove a column in steps: stop reading and writing it in the application and deploy "
       "that; then drop it in a later, approved migration (SET migsafe.approved_migration) once "
       "no running code uses it."},
-     check_drop_column},
+     check_drop_column, T_AlterTableStmt},
     {{"drop-constraint", dangerous, "ALTER TABLE ... DROP CONSTRAINT on an existing table",
       "Check that no data or code relies on the constraint; to replace it, add the new "
       "constraint (NOT VALID, then VALIDATE) before dropping the old one, in an approved "
       "migration."},
-     check_drop_constraint},
+     check_drop_constraint, T_AlterTableStmt},
     {{"drop-owned", dangerous, "DROP OWNED BY (drops every object the role owns)",
       "Reassign the objects first (REASSIGN OWNED BY ... TO ...), then drop what is left "
       "explicitly, object by object."},
-     check_drop_owned},
+     check_drop_owned, T_DropOwnedStmt},
     {{"drop-extension", dangerous, "DROP EXTENSION (may cascade into tables and columns)",
       "Check what depends on the extension (pg_depend) and remove those uses first; never "
       "CASCADE. Run it with an approved migration or in a maintenance window."},
-     check_drop_extension},
+     check_drop_extension, T_DropStmt},
     {{"protected-table", dangerous,
       "any change to a protected table: ALTER, RENAME, DROP, TRUNCATE, CREATE INDEX, TRIGGER, "
       "RULE or POLICY on it, a FOREIGN KEY that references it, inheritance or partitioning",
@@ -89,97 +90,97 @@ constexpr Rule kRules[] = {
       "seen by the sql_drop event trigger)",
       "Drop dependent tables and columns explicitly, each in a reviewed statement, instead of "
       "relying on CASCADE; or approve the statement for the objects it reaches."},
-     check_outside_the_classifier},
+     nullptr},
     {{"large-table-rewrite", dangerous,
       "ALTER TABLE or ALTER TYPE about to rewrite a table larger than migsafe.max_rewrite_size "
       "(in the database: seen by the table_rewrite event trigger)",
       "A rewrite holds an ACCESS EXCLUSIVE lock for as long as it copies the table: add a new "
       "column, backfill it in batches and switch over instead, or run it in a maintenance "
       "window."},
-     check_outside_the_classifier},
+     nullptr},
     {{"table-rewrite", review,
       "ALTER TABLE or ALTER TYPE about to rewrite an existing table no larger than "
       "migsafe.max_rewrite_size (in the database: seen by the table_rewrite event trigger)",
       "Small tables rewrite quickly, but the rewrite still blocks every query on the table while "
       "it runs; check the table's size and traffic first."},
-     check_outside_the_classifier},
+     nullptr},
     {{"alter-column-type", review, "ALTER COLUMN ... TYPE / SET DATA TYPE on an existing column",
       "A type change may rewrite the table under an exclusive lock and can lose data (narrowing, "
       "casts). Add a new column, backfill it in batches, switch the application, then drop the "
       "old column."},
-     check_alter_column_type},
+     check_alter_column_type, T_AlterTableStmt},
     {{"rename-table", review, "ALTER TABLE ... RENAME TO or SET SCHEMA of an existing table",
       "Running code still uses the old name: create the new table or a view under the new name, "
       "deploy code that uses it, then retire the old name."},
-     check_rename_table},
+     check_rename_table, T_Invalid},  // RENAME and SET SCHEMA
     {{"rename-column", review, "ALTER TABLE ... RENAME COLUMN of an existing column",
       "Running code still uses the old name: add the new column, write to both, backfill, "
       "switch reads, then drop the old column."},
-     check_rename_column},
+     check_rename_column, T_RenameStmt},
     {{"drop-index", review, "DROP INDEX of an existing index",
       "Queries that used the index get slower at once: check pg_stat_user_indexes.idx_scan "
       "first, and use DROP INDEX CONCURRENTLY to avoid blocking the table."},
-     check_drop_index},
+     check_drop_index, T_DropStmt},
     {{"drop-type", review, "DROP TYPE or DROP DOMAIN of an existing type",
       "Check that no column, function or running code uses the type; never CASCADE (it drops "
       "the columns of that type)."},
-     check_drop_type},
+     check_drop_type, T_DropStmt},
     {{"create-index-not-concurrently", review, "CREATE INDEX without CONCURRENTLY on an existing table",
       "Build it with CREATE INDEX CONCURRENTLY, alone in its migration file (it cannot run in a "
       "transaction block); check pg_index.indisvalid afterwards and drop and retry an invalid one."},
-     check_create_index_not_concurrently},
+     check_create_index_not_concurrently, T_IndexStmt},
     {{"reindex-not-concurrently", review, "REINDEX without CONCURRENTLY",
       "Use REINDEX ... CONCURRENTLY (PostgreSQL 12 and later), alone in its migration file."},
-     check_reindex_not_concurrently},
+     check_reindex_not_concurrently, T_ReindexStmt},
     {{"add-foreign-key-validating", review,
       "ALTER TABLE ... ADD FOREIGN KEY without NOT VALID on an existing table",
       "Add it in two steps: ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID (instant), then ALTER "
       "TABLE ... VALIDATE CONSTRAINT in a later statement (checks rows without blocking writes)."},
-     check_add_foreign_key_validating},
+     check_add_foreign_key_validating, T_AlterTableStmt},
     {{"add-check-validating", review, "ALTER TABLE ... ADD CHECK without NOT VALID on an existing table",
       "Add it in two steps: ADD CONSTRAINT ... CHECK (...) NOT VALID (instant), then ALTER TABLE ... "
       "VALIDATE CONSTRAINT in a later statement (scans without blocking reads and writes)."},
-     check_add_check_validating},
+     check_add_check_validating, T_AlterTableStmt},
     {{"add-unique-constraint", review,
       "ALTER TABLE ... ADD UNIQUE without USING INDEX on an existing table",
       "Build the index first with CREATE UNIQUE INDEX CONCURRENTLY (alone in its file), then ADD "
       "CONSTRAINT ... UNIQUE USING INDEX, which is instant."},
-     check_add_unique_constraint},
+     check_add_unique_constraint, T_AlterTableStmt},
     {{"add-primary-key", review, "ALTER TABLE ... ADD PRIMARY KEY without USING INDEX on an existing table",
       "Build the index first with CREATE UNIQUE INDEX CONCURRENTLY (alone in its file), make the "
       "columns NOT NULL safely, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX."},
-     check_add_primary_key},
+     check_add_primary_key, T_AlterTableStmt},
     {{"set-not-null", review, "ALTER COLUMN ... SET NOT NULL on an existing column",
       "Add CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT it, then SET NOT NULL (PostgreSQL "
       "12 and later use the validated check and skip the scan), then drop the check."},
-     check_set_not_null},
+     check_set_not_null, T_AlterTableStmt},
     {{"add-column-not-null-no-default", review,
       "ALTER TABLE ... ADD COLUMN ... NOT NULL without a DEFAULT on an existing table",
       "Give the column a DEFAULT (a constant default is instant since PostgreSQL 11), or add it "
       "nullable, backfill it, then make it NOT NULL safely."},
-     check_add_column_not_null_no_default},
+     check_add_column_not_null_no_default, T_AlterTableStmt},
     {{"add-column-volatile-default", review,
       "ALTER TABLE ... ADD COLUMN with a volatile DEFAULT (gen_random_uuid(), random(), clock_timestamp(), "
       "nextval() and serial types), an identity or a stored generated column, on an existing table",
       "Add the column without the default (or with a constant one: instant), set the default for new "
       "rows with ALTER COLUMN ... SET DEFAULT, and backfill existing rows in batches."},
-     check_add_column_volatile_default},
+     check_add_column_volatile_default, T_AlterTableStmt},
     {{"set-logged-unlogged", review, "ALTER TABLE ... SET LOGGED / SET UNLOGGED of an existing table",
       "Both rewrite the table under an ACCESS EXCLUSIVE lock: run them in a maintenance window."},
-     check_set_logged_unlogged},
+     check_set_logged_unlogged, T_AlterTableStmt},
     {{"set-tablespace", review, "ALTER TABLE ... SET TABLESPACE of an existing table",
       "The table is copied under an ACCESS EXCLUSIVE lock: run it in a maintenance window, or use "
       "pg_repack --tablespace."},
-     check_set_tablespace},
+     check_set_tablespace, T_AlterTableStmt},
     {{"set-access-method", review, "ALTER TABLE ... SET ACCESS METHOD of an existing table",
       "The table is rewritten under an ACCESS EXCLUSIVE lock: run it in a maintenance window."},
-     check_set_access_method},
+     check_set_access_method, T_AlterTableStmt},
     {{"vacuum-full", review, "VACUUM FULL of an existing table (rewrites it under an ACCESS EXCLUSIVE lock)",
       "Use plain VACUUM, or pg_repack (rebuilds online); run VACUUM FULL only in a maintenance window."},
-     check_vacuum_full},
+     check_vacuum_full, T_VacuumStmt},
     {{"cluster", review, "CLUSTER of an existing table (rewrites it under an ACCESS EXCLUSIVE lock)",
       "Use pg_repack --order-by (online), or run CLUSTER only in a maintenance window."},
-     check_cluster},
+     check_cluster, T_ClusterStmt},
     {{"missing-lock-timeout", review,
       "(opt-in: --require-lock-timeout, migsafe.require_lock_timeout) a statement taking an ACCESS "
       "EXCLUSIVE lock on an existing table with no SET lock_timeout before it",
@@ -190,13 +191,13 @@ constexpr Rule kRules[] = {
     {{"do-block", review, "DO block: runs immediately, but its statements cannot be read ahead",
       "migsafe in the database checks every statement of the block as it runs; prefer plain "
       "SQL statements in migrations so that offline checks can see them."},
-     check_do_block},
+     check_do_block, T_DoStmt},
     {{"unused-ignore", review,
       "(migsafe check only) a migsafe-ignore comment that suppresses nothing: no finding of the "
       "rules it names on the statement after it, an unknown rule, or no reason",
       "Remove the comment, or fix it: -- migsafe-ignore: RULE[, RULE] reason, on the line(s) "
       "right before the statement."},
-     check_outside_the_classifier},
+     nullptr},
 };
 
 }  // namespace

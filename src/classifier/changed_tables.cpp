@@ -7,7 +7,12 @@ namespace migsafe {
 namespace {
 
 void add(Changes &out, const RangeVar *relation, const char *how, bool recurses = false) {
-    if (relation != nullptr) out.push_back({rel_name(relation), relation->location, how, recurses && relation->inh});
+    if (relation == nullptr) return;
+    ChangedTable &change = out.emplace_back();
+    change.table = rel_name(relation);
+    change.location = relation->location;
+    change.how = how;
+    change.recurses = recurses && relation->inh;
 }
 
 void add_foreign_key(Changes &out, const Node *node) {
@@ -87,6 +92,7 @@ void add_drop(Changes &out, const DropStmt *drop) {
 
 Changes changed_tables(const Node *stmt) {
     Changes out;
+    out.reserve(4);
     switch (nodeTag(stmt)) {
         case T_AlterTableStmt:
             add_alter_table(out, castNode(AlterTableStmt, stmt));

@@ -3,6 +3,8 @@
 #include "rules/rule.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <stdexcept>
 
 namespace migsafe {
 
@@ -50,22 +52,69 @@ bool concerns_no_rule(const Node *statement) {
     return statement != nullptr && (IsA(statement, TransactionStmt) || IsA(statement, VariableShowStmt));
 }
 
+namespace {
+
+// For each kind of statement (its node tag), the rules that may report on it
+// (Rule::statement), in catalogue order: built once, on first use, so that a
+// statement meets only its own rules. Kinds past the table meet the rules
+// that read any statement.
+constexpr int kKinds = 512;
+constexpr int kMaxRules = 64;  // Classifier::disabled_ is a 64-bit set
+
+struct RulesByKind {
+    bool built;
+    std::uint8_t count[kKinds];
+    std::uint8_t rules[kKinds][kMaxRules];
+};
+
+const RulesByKind &rules_by_kind() {
+    static RulesByKind table;  // zero-initialized: no constructor
+    if (table.built) return table;
+    const Rule *rules = rule_table_begin();
+    int count = static_cast<int>(rule_table_end() - rules);
+    if (count > kMaxRules) throw std::logic_error("more rules than the classifier's table holds");
+    for (int kind = 0; kind < kKinds; ++kind)
+        for (int rule = 0; rule < count; ++rule) {
+            NodeTag only = rules[rule].statement;
+            if (rules[rule].check != nullptr && (only == T_Invalid || only == kind))
+                table.rules[kind][table.count[kind]++] = static_cast<std::uint8_t>(rule);
+        }
+    table.built = true;
+    return table;
+}
+
+}  // namespace
+
+Classifier::Classifier(const Context &context) : context_(context) {
+    const Rule *rules = rule_table_begin();
+    for (const Rule *rule = rules, *end = rule_table_end(); rule != end; ++rule)
+        if (rule->info.opt_in && !context.opted_in(rule->info.id)) disabled_ |= std::uint64_t{1} << (rule - rules);
+}
+
+void Classifier::classify(const Script &piece, bool several_statements, Findings &out) {
+    const RulesByKind &by_kind = rules_by_kind();
+    const Rule *rules = rule_table_begin();
+    LineIndex lines(piece.text, piece.start);
+    int index = piece.statements_before;
+    for (const Statement &statement : piece.statements) {
+        context_.before_statement();
+        ++index;
+        RuleInput input(statement, index, several_statements, state_, context_, lines, out);
+        int kind = nodeTag(statement.node);
+        if (kind < 0 || kind >= kKinds) kind = T_Invalid;  // the rules that read any statement
+        for (int i = 0; i < by_kind.count[kind]; ++i) {
+            int rule = by_kind.rules[kind][i];
+            if ((disabled_ >> rule) & 1) continue;
+            input.set_rule(&rules[rule].info);
+            rules[rule].check(input);
+        }
+        state_.record(statement.node);
+    }
+}
+
 Findings classify(const Script &script, const Context &context) {
     Findings findings;
-    ScriptState state;
-    LineIndex lines(script.text);
-    int index = 0;
-    for (const Statement &statement : script.statements) {
-        context.before_statement();
-        ++index;
-        RuleInput input(statement, index, static_cast<int>(script.statements.size()), state, context, lines, findings);
-        for (const Rule *rule = rule_table_begin(); rule != rule_table_end(); ++rule) {
-            if (rule->info.opt_in && !context.opted_in(rule->info.id)) continue;
-            input.set_rule(&rule->info);
-            rule->check(input);
-        }
-        state.record(statement.node);
-    }
+    Classifier(context).classify(script, script.statements.size() > 1, findings);
     return findings;
 }
 

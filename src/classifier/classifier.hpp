@@ -6,7 +6,10 @@
 #include "finding.hpp"
 #include "names.hpp"
 #include "pg_nodes.hpp"
+#include "script_state.hpp"
+#include "source_position.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,15 +24,25 @@ struct Statement {
     int location = 0;
 };
 
+// A script, or a piece of one: the CLI reads a long script piece by piece,
+// each cut just after a statement's semicolon, and classifies the pieces in
+// order with one Classifier.
 struct Script {
     std::string_view text;
     std::vector<Statement> statements;
+    // For a piece: where its text starts in the whole script (line, and
+    // column in characters), and how many statements came before it.
+    LineCol start{1, 1};
+    int statements_before = 0;
 };
 
 // What the front door knows beyond the SQL text.
 class Context {
 public:
     virtual ~Context() = default;
+    // Whether any table may be protected at all (false: the protected-table
+    // rule has nothing to look for, as in the CLI without --protect).
+    virtual bool protects_any() const { return true; }
     // The protected table this reference names, if it names one.
     virtual std::optional<RelName> protected_match(const RelName &table) const = 0;
     // The protected tables among a table's inheritance children and
@@ -107,6 +120,7 @@ public:
     ProtectedNames() = default;
     explicit ProtectedNames(std::vector<RelName> names, std::vector<std::string> opted_in = {})
         : names_(std::move(names)), opted_in_(std::move(opted_in)) {}
+    bool protects_any() const override { return !names_.empty(); }
     std::optional<RelName> protected_match(const RelName &table) const override;
     std::vector<RelName> protected_in_schema(const std::string &schema) const override;
     bool opted_in(std::string_view rule) const override;
@@ -116,6 +130,26 @@ private:
     std::vector<std::string> opted_in_;  // rule ids (--require-lock-timeout)
 };
 
+// Classifies the statements of a script in order; the script may come in
+// pieces, one classify() call each, and what the earlier statements created
+// (ScriptState) carries over from piece to piece.
+class Classifier {
+public:
+    explicit Classifier(const Context &context);
+
+    // Appends the findings of the piece's statements to out, in statement
+    // order. several_statements: whether the whole script has more than one
+    // statement (concurrently-in-transaction), which the caller of a piece
+    // knows before the script's end (src/cli/script_stream.hpp).
+    void classify(const Script &piece, bool several_statements, Findings &out);
+
+private:
+    const Context &context_;
+    ScriptState state_;
+    std::uint64_t disabled_ = 0;  // opt-in rules not switched on, by index in the catalogue
+};
+
+// A whole script at once.
 Findings classify(const Script &script, const Context &context);
 
 // Statement kinds no rule reads, alone or as part of a script's state in the

@@ -1,5 +1,7 @@
 #include "names.hpp"
 
+#include <cstring>
+
 namespace migsafe {
 
 namespace {
@@ -15,28 +17,53 @@ bool is_plain_identifier(std::string_view ident) {
     return true;
 }
 
-bool needs_keyword_quotes(const std::string &ident) {
-    int code = ScanKeywordLookup(ident.c_str(), &ScanKeywords);
+bool needs_keyword_quotes(std::string_view ident) {
+    // ScanKeywordLookup() reads a C string: copy the name, unless it is
+    // longer than any keyword.
+    char name[NAMEDATALEN];
+    if (ident.size() > static_cast<std::size_t>(ScanKeywords.max_kw_len) || ident.size() >= sizeof name) return false;
+    memcpy(name, ident.data(), ident.size());
+    name[ident.size()] = '\0';
+    int code = ScanKeywordLookup(name, &ScanKeywords);
     return code >= 0 && ScanKeywordCategories[code] != UNRESERVED_KEYWORD;
+}
+
+// quote_ident(ident), appended to out.
+void append_quoted(std::string &out, std::string_view ident) {
+    if (is_plain_identifier(ident) && !needs_keyword_quotes(ident)) {
+        out += ident;
+        return;
+    }
+    out += '"';
+    for (std::size_t from = 0; from <= ident.size();) {
+        std::size_t quote = ident.find('"', from);
+        std::size_t end = quote == std::string_view::npos ? ident.size() : quote + 1;
+        out.append(ident.data() + from, end - from);
+        if (quote == std::string_view::npos) break;
+        out += '"';  // a quote is doubled
+        from = end;
+    }
+    out += '"';
 }
 
 }  // namespace
 
 std::string quote_ident(std::string_view ident) {
-    std::string plain(ident);
-    if (is_plain_identifier(ident) && !needs_keyword_quotes(plain)) return plain;
-    std::string quoted = "\"";
-    for (char c : ident) {
-        if (c == '"') quoted += '"';
-        quoted += c;
-    }
-    quoted += '"';
+    std::string quoted;
+    quoted.reserve(ident.size() + 2);
+    append_quoted(quoted, ident);
     return quoted;
 }
 
 std::string RelName::display() const {
-    if (schema.empty()) return quote_ident(name);
-    return quote_ident(schema) + "." + quote_ident(name);
+    std::string out;
+    out.reserve(schema.size() + name.size() + 5);
+    if (!schema.empty()) {
+        append_quoted(out, schema);
+        out += '.';
+    }
+    append_quoted(out, name);
+    return out;
 }
 
 RelName rel_name(const RangeVar *range_var) {
@@ -55,18 +82,15 @@ RelName rel_name(const List *name_parts) {
     return result;
 }
 
-namespace {
-std::string_view effective_schema(const RelName &name) {
-    return name.schema.empty() ? std::string_view("public") : std::string_view(name.schema);
-}
-}  // namespace
-
 bool same_object(const RelName &a, const RelName &b) {
     if (a.name != b.name) return false;
+    std::string_view schema_a = a.schema, schema_b = b.schema;
+    if (schema_a == schema_b) return true;
     // A temporary table comes first in every search_path: an unqualified
     // name reaches it, a name qualified with another schema does not.
-    if ((a.schema == "pg_temp" && b.schema.empty()) || (b.schema == "pg_temp" && a.schema.empty())) return true;
-    return effective_schema(a) == effective_schema(b);
+    constexpr std::string_view temp = "pg_temp", public_schema = "public";
+    if ((schema_a == temp && schema_b.empty()) || (schema_b == temp && schema_a.empty())) return true;
+    return (schema_a.empty() ? public_schema : schema_a) == (schema_b.empty() ? public_schema : schema_b);
 }
 
 bool matches_protected(const RelName &protected_name, const RelName &reference) {

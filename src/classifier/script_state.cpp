@@ -54,15 +54,16 @@ void NameSet::forget(const RelName &name) {
         entry = same_object(entry->second, name) ? by_name_.erase(entry) : std::next(entry);
 }
 
-bool ColumnSet::contains(const RelName &table, const std::string &column) const {
+bool ColumnSet::contains(const RelName &table, std::string_view column) const {
     auto [first, last] = by_name_.equal_range(key(table, column));
     return std::any_of(first, last, [&](const auto &entry) { return same_object(entry.second, table); });
 }
 
-void ColumnSet::forget(const RelName &table, const std::string &column) {
+void ColumnSet::forget(const RelName &table, std::string_view column, bool added) {
     auto [first, last] = by_name_.equal_range(key(table, column));
     for (auto entry = first; entry != last;)
         entry = same_object(entry->second, table) ? by_name_.erase(entry) : std::next(entry);
+    if (added) by_name_.emplace(key_, table);  // nothing of the same object is left
 }
 
 bool ScriptState::table_created(const RelName &table) const { return tables_.contains(table); }
@@ -167,12 +168,10 @@ void ScriptState::record_alter_table(const AlterTableStmt *stmt) {
     foreach (cell, stmt->cmds) {
         const auto *cmd = lfirst_node(AlterTableCmd, cell);
         switch (cmd->subtype) {
-            case AT_AddColumn: {
-                std::string column = castNode(ColumnDef, cmd->def)->colname;
-                columns_.forget(table, column);
-                if (!cmd->missing_ok) columns_.add(table, column);  // missing_ok: IF NOT EXISTS
+            case AT_AddColumn:
+                // missing_ok: IF NOT EXISTS, which may add nothing
+                columns_.forget(table, castNode(ColumnDef, cmd->def)->colname, !cmd->missing_ok);
                 break;
-            }
             case AT_DropColumn: {
                 columns_.forget(table, cmd->name);
                 break;

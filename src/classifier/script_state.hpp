@@ -12,6 +12,7 @@
 #include "names.hpp"
 
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -38,16 +39,22 @@ private:
 // Columns added by the script: (table, column), indexed the same way.
 class ColumnSet {
 public:
-    bool contains(const RelName &table, const std::string &column) const;
-    void add(const RelName &table, const std::string &column) {
+    bool contains(const RelName &table, std::string_view column) const;
+    void add(const RelName &table, std::string_view column) {
         if (!contains(table, column)) by_name_.emplace(key(table, column), table);
     }
-    void forget(const RelName &table, const std::string &column);
+    // forget(), then add() when added: ADD COLUMN [IF NOT EXISTS].
+    void forget(const RelName &table, std::string_view column, bool added = false);
     void clear() { by_name_.clear(); }
 
 private:
-    static std::string key(const RelName &table, const std::string &column) { return table.name + '\x1f' + column; }
+    // "table\x1fcolumn", in a buffer kept for the look-ups.
+    const std::string &key(const RelName &table, std::string_view column) const {
+        key_.assign(table.name).append(1, '\x1f').append(column);
+        return key_;
+    }
     std::unordered_multimap<std::string, RelName> by_name_;  // key -> table
+    mutable std::string key_;
 };
 
 class ScriptState {

@@ -7,32 +7,33 @@
 
 namespace migsafe {
 
-LineIndex::LineIndex(std::string_view text) : text_(text) {}
-
-const std::vector<int> &LineIndex::line_starts() const {
-    if (line_starts_.empty()) {
-        line_starts_.push_back(0);
-        const char *begin = text_.data(), *end = begin + text_.size();
-        for (const char *at = begin; (at = static_cast<const char *>(memchr(at, '\n', end - at))) != nullptr; ++at)
-            line_starts_.push_back(static_cast<int>(at - begin + 1));
-    }
-    return line_starts_;
-}
+LineIndex::LineIndex(std::string_view text, LineCol start) : text_(text), start_(start) {}
 
 LineCol LineIndex::at_byte(int offset) const {
     offset = std::clamp(offset, 0, static_cast<int>(text_.size()));
-    const std::vector<int> &starts = line_starts();
-    auto next_line = std::upper_bound(starts.begin(), starts.end(), offset);
-    int line = static_cast<int>(next_line - starts.begin());
-    int start = starts[line - 1];
-    if (line != last_line_ || offset < last_offset_) {
-        last_line_ = line;
-        last_offset_ = start;
+    const char *text = text_.data();
+    if (offset < last_offset_) {
+        // Back: uncount the line breaks, then find the start of the line.
+        for (const char *at = text + offset, *end = text + last_offset_;
+             (at = static_cast<const char *>(memchr(at, '\n', end - at))) != nullptr; ++at)
+            --last_line_;
+        last_offset_ = offset;
+        while (last_offset_ > 0 && text[last_offset_ - 1] != '\n') --last_offset_;
         last_chars_ = 0;
     }
-    last_chars_ += pg_mbstrlen_with_len(text_.data() + last_offset_, offset - last_offset_);
+    const char *line_break = nullptr;
+    for (const char *at = text + last_offset_, *end = text + offset;
+         (at = static_cast<const char *>(memchr(at, '\n', end - at))) != nullptr; ++at) {
+        ++last_line_;
+        line_break = at;
+    }
+    if (line_break != nullptr) {
+        last_offset_ = static_cast<int>(line_break - text) + 1;
+        last_chars_ = 0;
+    }
+    last_chars_ += pg_mbstrlen_with_len(text + last_offset_, offset - last_offset_);
     last_offset_ = offset;
-    return {line, last_chars_ + 1};
+    return in_script(last_line_, last_chars_ + 1);
 }
 
 LineCol LineIndex::at_char(int position) const {

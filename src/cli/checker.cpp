@@ -3,19 +3,20 @@
 #include "../classifier/classifier.hpp"
 #include "../parser/script_parser.hpp"
 #include "ignores.hpp"
+#include "script_stream.hpp"
 
 extern "C" {
 #include "pg_query.h"
 #include "pg_query/pg_query_internal.h"
 }
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <iterator>
-#include <sstream>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 
@@ -46,26 +47,6 @@ auto in_parser_memory(Work work) {
     return work();
 }
 
-std::string read_input(const std::string &path) {
-    if (path == "-") return {std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
-    std::ifstream file(path, std::ios::binary | std::ios::ate);
-    if (!file) throw std::runtime_error(fs::is_directory(path) ? "is a directory" : "cannot read file");
-    std::streamoff size = file.tellg();
-    if (size < 0) throw std::runtime_error(fs::is_directory(path) ? "is a directory" : "cannot read file");
-    std::string content(static_cast<std::size_t>(size), '\0');
-    file.seekg(0);
-    if (!file.read(content.data(), size)) throw std::runtime_error("cannot read file");
-    return content;
-}
-
-// The parser reads a C string and the classifier assumes UTF-8: refuse what
-// would otherwise be read only in part.
-void require_parsable_text(const std::string &sql) {
-    if (sql.find('\0') != std::string::npos) throw std::runtime_error("file contains a NUL byte");
-    if (!pg_verify_mbstr(PG_UTF8, sql.data(), static_cast<int>(sql.size()), true))
-        throw std::runtime_error("file is not valid UTF-8");
-}
-
 std::vector<RelName> parse_protected(const std::vector<std::string> &names) {
     std::vector<RelName> result;
     for (const std::string &name : names) result.push_back(parse_table_name(name.c_str()));
@@ -77,11 +58,13 @@ std::vector<RelName> parse_protected(const std::vector<std::string> &names) {
 std::vector<std::string> collect_inputs(const std::vector<std::string> &paths) {
     std::vector<std::string> inputs;
     for (const std::string &path : paths) {
-        if (path == "-" || fs::is_regular_file(path)) {
+        struct stat status;
+        bool exists = stat(path.c_str(), &status) == 0;  // (fs::path would split every file name given)
+        if (path == "-" || (exists && S_ISREG(status.st_mode))) {
             inputs.push_back(path);
             continue;
         }
-        if (!fs::is_directory(path)) throw std::runtime_error(path + ": no such file or directory");
+        if (!exists || !S_ISDIR(status.st_mode)) throw std::runtime_error(path + ": no such file or directory");
         // Path order compares component by component ("v1/x.sql" before
         // "v1-hotfix/x.sql"), as migration tools apply directories.
         std::vector<fs::path> found;
@@ -152,38 +135,149 @@ FileResult named_result(const std::string &path) {
     return result;
 }
 
-// Classifies result.source into result.findings, or sets result.error.
-void check_source(FileResult &result, const CheckOptions &options) {
-    try {
-        require_parsable_text(result.source);
-        result.findings = check_sql(result.source, options);
-    } catch (const ParseError &error) {
-        result.error = error.what();
-        result.error_line = error.line;
-        result.error_col = error.col;
-    } catch (const std::exception &error) {
-        result.error = error.what();
+// Gives the sink a piece's findings, each with its source line. A finding
+// on a line that goes on past what has been read waits for the line's end;
+// the unused ignores that precede no statement come after every other
+// finding of the input (as apply_ignores() orders a whole script's).
+class Delivery {
+public:
+    Delivery(ScriptStream &stream, FileSink &sink) : stream_(stream), sink_(sink) {}
+
+    void add(const Piece &piece, Findings &findings) {
+        flush();
+        if (findings.empty()) return;
+        // A byte on each finding's line: the start of the piece's nth line.
+        const std::vector<int> &line_starts = stream_.line_starts();
+        for (Finding &finding : findings) {
+            std::size_t nth = static_cast<std::size_t>(std::max(finding.line - piece.start.line, 0));
+            std::size_t at = nth == 0 ? 0 : static_cast<std::size_t>(line_starts[std::min(nth, line_starts.size()) - 1]);
+            waiting_.push_back({std::move(finding), piece.offset + at});
+        }
+        flush();
     }
+
+    // At the end of the input every line is whole.
+    void finish() {
+        flush();
+        for (const auto &[finding, line] : last_) sink_.finding(finding, line);
+    }
+
+private:
+    struct Waiting {
+        Finding finding;
+        std::size_t offset;  // of a byte on its line
+    };
+
+    void flush() {
+        for (; next_ < waiting_.size(); ++next_) {
+            Waiting &waiting = waiting_[next_];
+            std::optional<std::string_view> line = stream_.line_at(waiting.offset);
+            if (!line) return;
+            if (waiting.finding.statement == 0)
+                last_.emplace_back(std::move(waiting.finding), std::string(*line));
+            else
+                sink_.finding(waiting.finding, *line);
+        }
+        waiting_.clear();
+        next_ = 0;
+    }
+
+    ScriptStream &stream_;
+    FileSink &sink_;
+    std::vector<Waiting> waiting_;  // in order, from next_ on
+    std::size_t next_ = 0;
+    std::vector<std::pair<Finding, std::string>> last_;
+};
+
+// check_input() of any input.
+void check_stream(Input &input, const CheckOptions &options, FileSink &sink) {
+    std::string error, error_line;
+    int line = 0, col = 0;
+    try {
+        in_parser_memory([&] {
+            ProtectedNames context(parse_protected(options.protect), options.opted_in);
+            Classifier classifier(context);
+            ScriptStream stream(input, {options.block_size, true});
+            Delivery delivery(stream, sink);
+            Piece piece;
+            try {
+                while (stream.next(piece)) {
+                    Script script;
+                    script.text = piece.text;
+                    script.start = piece.start;
+                    script.statements_before = piece.statements_before;
+                    add_statements(script, piece.text, piece.statements);
+                    Findings findings;
+                    classifier.classify(script, piece.several_statements, findings);
+                    if (options.ignores) apply_ignores(script, findings);
+                    apply_options(findings, options);
+                    delivery.add(piece, findings);
+                }
+            } catch (const ParseError &) {
+                error_line = stream.error_line();
+                throw;
+            }
+            delivery.finish();
+            return 0;
+        });
+    } catch (const ParseError &parse_error) {
+        error = parse_error.what();
+        line = parse_error.line;
+        col = parse_error.col;
+    } catch (const std::exception &other) {
+        error = other.what();
+        error_line.clear();
+    }
+    sink.end(error, line, col, error_line);
 }
+
+// Collects what a check finds into a FileResult.
+class ResultSink final : public FileSink {
+public:
+    explicit ResultSink(FileResult &result) : result_(result) {}
+    void finding(const Finding &finding, std::string_view line) override {
+        result_.findings.push_back(finding);
+        result_.lines.emplace(finding.line, line);
+    }
+    void end(const std::string &error, int line, int col, std::string_view error_line) override {
+        if (error.empty()) return;
+        result_.findings.clear();
+        result_.lines.clear();
+        result_.error = error;
+        result_.error_line = line;
+        result_.error_col = col;
+        if (line > 0) result_.lines.emplace(line, error_line);
+    }
+
+private:
+    FileResult &result_;
+};
 
 }  // namespace
 
+void check_input(const std::string &path, const CheckOptions &options, FileSink &sink) {
+    std::optional<FileInput> input;
+    try {
+        input.emplace(path);
+    } catch (const std::exception &error) {
+        sink.end(error.what(), 0, 0, {});
+        return;
+    }
+    check_stream(*input, options, sink);
+}
+
 FileResult check_input(const std::string &path, const CheckOptions &options) {
     FileResult result = named_result(path);
-    try {
-        result.source = read_input(path);
-    } catch (const std::exception &error) {
-        result.error = error.what();
-        return result;
-    }
-    check_source(result, options);
+    ResultSink sink(result);
+    check_input(path, options, sink);
     return result;
 }
 
-FileResult check_text(const std::string &path, std::string source, const CheckOptions &options) {
+FileResult check_text(const std::string &path, std::string_view source, const CheckOptions &options) {
     FileResult result = named_result(path);
-    result.source = std::move(source);
-    check_source(result, options);
+    ResultSink sink(result);
+    TextInput input(source);
+    check_stream(input, options, sink);
     return result;
 }
 

@@ -4,8 +4,10 @@
 
 #include "../classifier/finding.hpp"
 
+#include <cstddef>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace migsafe {
@@ -17,8 +19,8 @@ namespace migsafe::cli {
 struct FileResult {
     std::string path;           // as given or found; "-" is standard input
     std::string migration;      // prisma/migrations/<name>/migration.sql: <name>; else ""
-    std::string source;         // the file's text (for the source lines in reports)
     Findings findings;
+    std::map<int, std::string> lines;  // the source lines findings and the error point at, by number
     std::string error;          // I/O or syntax error ("" when none)
     int error_line = 0;         // position of a syntax error
     int error_col = 0;
@@ -31,6 +33,20 @@ struct CheckOptions {
     bool strict = false;                 // review findings fail too
     bool ignores = true;                 // honour -- migsafe-ignore comments
     std::vector<std::string> opted_in;   // opt-in rules switched on (missing-lock-timeout)
+    std::size_t block_size = 1 << 20;    // bytes read at a time (src/cli/script_stream.hpp)
+};
+
+// What a check finds in one input, as it goes: its findings in order, each
+// with the text of the source line it points at, then its end.
+class FileSink {
+public:
+    virtual ~FileSink() = default;
+    virtual void finding(const Finding &finding, std::string_view line) = 0;
+    // error: "" when the input was checked to its end. Otherwise the
+    // findings given so far do not count: a file PostgreSQL's parser
+    // refuses, or that cannot be read, has none. line and col (0: none)
+    // locate a syntax error; error_line is the text of that line.
+    virtual void end(const std::string &error, int line, int col, std::string_view error_line) = 0;
 };
 
 // Whether a finding fails the check (exit status 1).
@@ -53,13 +69,17 @@ Findings check_sql(const std::string &sql, const CheckOptions &options);
 // that stand in for the database's).
 Findings check_sql(const std::string &sql, const Context &context);
 
-// Checks one input. Never throws for bad SQL or unreadable files: those come
-// back in FileResult::error.
+// Checks one input piece by piece (options.block_size bytes read at a
+// time), handing what it finds to sink. Never throws for bad SQL or
+// unreadable files: those are the error given to FileSink::end().
+void check_input(const std::string &path, const CheckOptions &options, FileSink &sink);
+
+// The same, collected in a FileResult.
 FileResult check_input(const std::string &path, const CheckOptions &options);
 
 // Checks text already read, as check_input() checks a file's content (NUL
 // bytes and invalid UTF-8 are errors too); path names it in the result.
-FileResult check_text(const std::string &path, std::string source, const CheckOptions &options);
+FileResult check_text(const std::string &path, std::string_view source, const CheckOptions &options);
 
 // Validates --protect names; throws std::invalid_argument with the reason.
 void validate_protected(const std::vector<std::string> &names);

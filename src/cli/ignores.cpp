@@ -109,24 +109,28 @@ Ignore parse_ignore(const std::string &comment) {
     return ignore;
 }
 
-// Whether only spaces precede the comment on its line.
-bool begins_its_line(std::string_view text, int offset) {
-    for (int i = offset - 1; i >= 0 && text[i] != '\n'; --i)
+// Whether only spaces precede the comment on its line. A piece of a script
+// that starts in the middle of a line starts after a semicolon.
+bool begins_its_line(const Script &script, int offset) {
+    std::string_view text = script.text;
+    int i = offset - 1;
+    for (; i >= 0 && text[i] != '\n'; --i)
         if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r') return false;
-    return true;
+    return i >= 0 || script.start.col == 1;
 }
 
 // The 1-based index of the statement whose first token follows the comment,
 // with nothing but comments between them, or 0.
 int statement_after(const Script &script, const Comment &comment) {
-    if (!begins_its_line(script.text, comment.offset)) return 0;
+    if (!begins_its_line(script, comment.offset)) return 0;
     for (std::size_t i = 0; i < script.statements.size(); ++i)
-        if (script.statements[i].location == comment.next_token) return static_cast<int>(i) + 1;
+        if (script.statements[i].location == comment.next_token)
+            return script.statements_before + static_cast<int>(i) + 1;
     return 0;
 }
 
 Finding unused_ignore(const Script &script, const Comment &comment, int statement, const std::string &message) {
-    LineCol at = LineIndex(script.text).at_byte(comment.offset);
+    LineCol at = LineIndex(script.text, script.start).at_byte(comment.offset);
     Finding finding = finding_of(*find_rule("unused-ignore"), "", message);
     finding.statement = statement;
     finding.line = at.line;

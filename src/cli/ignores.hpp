@@ -14,7 +14,9 @@ namespace migsafe::cli {
 // `unused-ignore` finding for every ignore comment that suppresses nothing,
 // names an unknown rule or gives no reason. Comments are found with
 // PostgreSQL's lexer (libpg_query's returns them as tokens). Runs inside the
-// libpg_query memory context of the parse.
+// libpg_query memory context of the parse. For a piece of a script (see
+// Script), the unused ignores that precede no statement come last among the
+// piece's findings; the caller moves them to the end of the whole script's.
 void apply_ignores(const Script &script, Findings &findings);
 
 }  // namespace migsafe::cli

@@ -36,16 +36,8 @@ struct CheckFlags {
     bool strict = false;
     bool no_ignores = false;
     bool require_lock_timeout = false;
+    std::size_t block_size = 0;  // 0: CheckOptions' default
 };
-
-int exit_status(const std::vector<migsafe::cli::FileResult> &results, const migsafe::cli::CheckOptions &options) {
-    bool error = std::any_of(results.begin(), results.end(), [](const auto &r) { return !r.error.empty(); });
-    if (error) return kExitError;
-    for (const auto &result : results)
-        for (const auto &finding : result.findings)
-            if (migsafe::cli::fails(finding, options)) return kExitFindings;
-    return kExitPass;
-}
 
 // Colour only on a terminal, and never with NO_COLOR set (no-color.org).
 bool colour_output() { return isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr; }
@@ -55,21 +47,24 @@ int run_check(const CheckFlags &flags) {
     if (!flags.config.empty()) config = migsafe::cli::load_config(flags.config);
     migsafe::cli::CheckOptions options = migsafe::cli::merge(config, flags.protect, flags.strict, !flags.no_ignores,
                                                                          flags.require_lock_timeout);
+    if (flags.block_size > 0) options.block_size = flags.block_size;
     migsafe::cli::validate_protected(options.protect);
     std::vector<std::string> inputs = flags.changed_since.empty()
                                           ? migsafe::cli::collect_inputs(flags.paths)
                                           : migsafe::cli::changed_since(flags.changed_since, flags.paths);
-    std::vector<migsafe::cli::FileResult> results;
-    for (const std::string &input : inputs) results.push_back(migsafe::cli::check_input(input, options));
-    if (flags.format == "json")
-        migsafe::cli::write_json(std::cout, results, options);
-    else if (flags.format == "sarif")
-        migsafe::cli::write_sarif(std::cout, results, options);
-    else if (flags.format == "github")
-        migsafe::cli::write_github(std::cout, results, options);
-    else
-        migsafe::cli::write_text(std::cout, results, options, colour_output());
-    return exit_status(results, options);
+    migsafe::cli::Format format = flags.format == "json"    ? migsafe::cli::Format::json
+                                  : flags.format == "sarif"  ? migsafe::cli::Format::sarif
+                                  : flags.format == "github" ? migsafe::cli::Format::github
+                                                             : migsafe::cli::Format::text;
+    // Each input is checked piece by piece and reported at its end.
+    migsafe::cli::ReportWriter report(std::cout, format, options, format == migsafe::cli::Format::text && colour_output());
+    for (const std::string &input : inputs) {
+        report.begin_file(input, migsafe::cli::migration_name(input));
+        migsafe::cli::check_input(input, options, report);
+    }
+    report.finish();
+    if (report.any_error()) return kExitError;
+    return report.any_failing() ? kExitFindings : kExitPass;
 }
 
 void print_rules() {
@@ -111,6 +106,11 @@ int main(int argc, char **argv) {
     check->add_flag("--require-lock-timeout", flags.require_lock_timeout,
                     "report ACCESS EXCLUSIVE locks taken with no SET lock_timeout before them (missing-lock-timeout)");
     check->add_flag("--no-ignores", flags.no_ignores, "report what -- migsafe-ignore comments suppress");
+    // Bytes read at a time; not in --help: the tests check that any block
+    // size gives the same output (test/cli/blocks).
+    check->add_option("--block-size", flags.block_size, "bytes read at a time")
+        ->check(CLI::PositiveNumber)
+        ->group("");
     check->add_option("--changed-since", flags.changed_since,
                       "check only the *.sql files added or changed since this git revision (under PATHs, default .)");
 

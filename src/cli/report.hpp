@@ -4,23 +4,89 @@
 
 #include "checker.hpp"
 
+#include <cstdio>
 #include <ostream>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace migsafe::cli {
 
-// file:line:col: severity[rule]: message, the source line with a caret under
-// the column, then the hint; errors as file:line:col: error: message. colour:
-// ANSI colours (on a terminal).
+enum class Format { text, json, sarif, github };
+
+// Writes the report as the inputs are checked, one input after the other
+// (begin_file(), then FileSink's calls). An input's findings are written
+// out at its end, since an error anywhere in it replaces them; until then
+// they wait, formatted, in memory or, past a few megabytes, in a temporary
+// file.
+//   text:   file:line:col: severity[rule]: message, the source line with a
+//           caret under the column, then the hint; errors as
+//           file:line:col: error: message. colour: ANSI colours.
+//   json:   {"files": [{"error", "file", "findings": [...], "migration"}],
+//           "summary": {...}, "version": 1}
+//   sarif:  SARIF 2.1.0 for GitHub code scanning.
+//   github: GitHub Actions annotations,
+//           ::error file=...,line=...,col=...,title=...::message
+class ReportWriter final : public FileSink {
+public:
+    ReportWriter(std::ostream &out, Format format, const CheckOptions &options, bool colour = false);
+    ~ReportWriter() override;
+    ReportWriter(const ReportWriter &) = delete;
+    ReportWriter &operator=(const ReportWriter &) = delete;
+
+    void begin_file(const std::string &path, const std::string &migration);
+    void finding(const Finding &finding, std::string_view line) override;
+    void end(const std::string &error, int line, int col, std::string_view error_line) override;
+    // The summary, or the end of the document.
+    void finish();
+
+    bool any_error() const { return totals_.errors > 0; }
+    bool any_failing() const { return failing_; }
+
+private:
+    // An input's formatted findings until its end.
+    class Pending {
+    public:
+        ~Pending();
+        void append(std::string_view text);
+        bool empty() const { return size_ == 0; }
+        // Writes them out from byte skip on, and forgets them.
+        void write_to(std::ostream &out, std::size_t skip);
+        void clear();
+
+    private:
+        std::string memory_;
+        std::FILE *file_ = nullptr;  // past kMemoryLimit
+        std::size_t size_ = 0;
+    };
+
+    struct Totals {
+        int files = 0, errors = 0, dangerous = 0, review = 0;
+    };
+
+    void end_text(const std::string &error, int line, int col, std::string_view error_line);
+    void end_json(const std::string &error, int line, int col);
+    void end_sarif(const std::string &error, int line, int col);
+    void end_github(const std::string &error, int line, int col);
+
+    std::ostream &out_;
+    Format format_;
+    const CheckOptions &options_;
+    bool colour_;
+    std::string path_, migration_;
+    Pending pending_;
+    std::string scratch_;              // one finding, formatted
+    int file_dangerous_ = 0, file_review_ = 0, file_findings_ = 0;
+    bool file_failing_ = false;
+    Totals totals_;
+    bool failing_ = false;
+    int written_ = 0;                  // json: files; sarif: results
+};
+
+// Whole reports of results already collected (the same output).
 void write_text(std::ostream &out, const std::vector<FileResult> &results, const CheckOptions &options, bool colour);
-
-// {"version": 1, "files": [{"file", "migration", "error", "findings": [...]}], "summary": {...}}
 void write_json(std::ostream &out, const std::vector<FileResult> &results, const CheckOptions &options);
-
-// SARIF 2.1.0 for GitHub code scanning.
 void write_sarif(std::ostream &out, const std::vector<FileResult> &results, const CheckOptions &options);
-
-// GitHub Actions annotations: ::error file=...,line=...,col=...,title=...::message
 void write_github(std::ostream &out, const std::vector<FileResult> &results, const CheckOptions &options);
 
 }  // namespace migsafe::cli

@@ -244,7 +244,7 @@ void not_allowed(const Permission &permission, const Coverage &cover, state::Aud
 // multi-statement string.
 std::string_view without_leading_comments(std::string_view statement) {
     if (statement.empty()) return statement;
-    int start = first_token_offset(statement.data(), 0, static_cast<int>(statement.size()));
+    int start = first_token_offset(statement, 0, static_cast<int>(statement.size()));
     return statement.substr(static_cast<std::size_t>(start));
 }
 

@@ -46,6 +46,10 @@ MemoryContext scratch_memory_context() {
     return AllocSetContextCreate(CurrentMemoryContext, "migsafe scratch", ALLOCSET_SMALL_SIZES);
 }
 
+MemoryContext parse_memory_context() {
+    return AllocSetContextCreate(CurrentMemoryContext, "migsafe parse", ALLOCSET_DEFAULT_SIZES);
+}
+
 MemoryContext switch_memory_context(MemoryContext to) {
     MemoryContext previous = CurrentMemoryContext;
     CurrentMemoryContext = to;

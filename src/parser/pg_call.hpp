@@ -42,8 +42,10 @@ ErrorData *pg_try(void (*run)(void *), void *argument);
 
 // The current memory context's functions that touch libpg_query's
 // thread-local CurrentMemoryContext live in pg_call.cpp, like pg_try():
-// a new small child of the current context, and MemoryContextSwitchTo().
+// a new small child of the current context, a new child sized for parse
+// trees, and MemoryContextSwitchTo().
 MemoryContext scratch_memory_context();
+MemoryContext parse_memory_context();
 MemoryContext switch_memory_context(MemoryContext to);
 
 template <typename Call>

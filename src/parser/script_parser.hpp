@@ -8,6 +8,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace migsafe {
 
@@ -42,7 +43,11 @@ bool starts_comment(const char *text, int offset);
 // (RawStmt.stmt_location: just after the previous semicolon, before any white
 // space and comments) and runs for length bytes (0: to the end of text). The
 // lexer skips white space and comments exactly as the parser did.
-int first_token_offset(const char *text, int location, int length);
+int first_token_offset(std::string_view text, int location, int length);
+
+// The statements of a raw parse (a List of RawStmt) of text, with their first
+// tokens, appended to script.statements; text is the string that was parsed.
+void add_statements(Script &script, std::string_view text, const List *raw_statements);
 
 // Parses "name" or "schema.name" with PostgreSQL's identifier rules (quotes
 // keep case, unquoted names are folded to lower case). Throws

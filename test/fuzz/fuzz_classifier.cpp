@@ -2,7 +2,8 @@
 // `migsafe check` does with one: libpg_query's raw parse, the statements'
 // first tokens, the classifier, ignore comments, then a report format.
 // Besides the sanitizers' checks it asserts that each position it reports
-// lies inside the text, since the reports print the line it points at.
+// lies inside the text, since the reports print the line it points at, and
+// that reading the text a few bytes at a time gives the same outcome.
 // Run by test/fuzz/run.
 #include "cli/checker.hpp"
 #include "cli/report.hpp"
@@ -53,16 +54,30 @@ bool inside(std::string_view text, int line, int col) {
     return col <= characters(found) + 1;
 }
 
+// What a check says: findings, the lines they point at, the error.
+bool same_outcome(const FileResult &a, const FileResult &b) {
+    if (a.error != b.error || a.error_line != b.error_line || a.error_col != b.error_col || a.lines != b.lines ||
+        a.findings.size() != b.findings.size())
+        return false;
+    for (std::size_t i = 0; i < a.findings.size(); ++i) {
+        const migsafe::Finding &x = a.findings[i], &y = b.findings[i];
+        if (x.statement != y.statement || x.line != y.line || x.col != y.col || x.rule != y.rule ||
+            x.object != y.object || x.message != y.message)
+            return false;
+    }
+    return true;
+}
+
 [[noreturn]] void fail(const char *what, int line, int col) {
     std::fprintf(stderr, "migsafe_fuzz_classifier: %s at %d:%d lies outside the input\n", what, line, col);
     std::abort();
 }
 
-void check_positions(const FileResult &result) {
-    if (result.error_line != 0 && !inside(result.source, result.error_line, result.error_col))
+void check_positions(std::string_view source, const FileResult &result) {
+    if (result.error_line != 0 && !inside(source, result.error_line, result.error_col))
         fail("syntax error", result.error_line, result.error_col);
     for (const migsafe::Finding &finding : result.findings)
-        if (!inside(result.source, finding.line, finding.col)) fail(finding.rule.c_str(), finding.line, finding.col);
+        if (!inside(source, finding.line, finding.col)) fail(finding.rule.c_str(), finding.line, finding.col);
 }
 
 // One format per input, chosen by its length, so that every format sees
@@ -82,11 +97,18 @@ void render_one_format(const std::vector<FileResult> &results, const CheckOption
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
     static const CheckOptions options = fuzz_options();
-    std::string source(reinterpret_cast<const char *>(data), size);
+    std::string_view source(reinterpret_cast<const char *>(data), size);
     // A Prisma path, so that the reports carry a migration name.
     std::vector<FileResult> results{
-        migsafe::cli::check_text("prisma/migrations/20240101000000_fuzz/migration.sql", std::move(source), options)};
-    check_positions(results.front());
+        migsafe::cli::check_text("prisma/migrations/20240101000000_fuzz/migration.sql", source, options)};
+    check_positions(source, results.front());
+    // Read a few bytes at a time (src/cli/script_stream.hpp), the same.
+    CheckOptions small_blocks = options;
+    small_blocks.block_size = 1 + size % 61;
+    if (!same_outcome(results.front(), migsafe::cli::check_text(results.front().path, source, small_blocks))) {
+        std::fprintf(stderr, "migsafe_fuzz_classifier: block size %zu changes the outcome\n", small_blocks.block_size);
+        std::abort();
+    }
     render_one_format(results, options, size);
     return 0;
 }

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <stdexcept>
 
 namespace migsafe::test {
@@ -188,7 +189,7 @@ TEST_F(CheckInput, InvalidProtectedNameIsAnErrorNotAThrow) {
 TEST(CheckText, FindingsAndMigrationNameAsForAFile) {
     cli::FileResult result = cli::check_text("prisma/migrations/20240101_x/migration.sql", "DROP TABLE users;\n", {});
     EXPECT_EQ(result.migration, "20240101_x");
-    EXPECT_EQ(result.source, "DROP TABLE users;\n");
+    EXPECT_EQ(result.lines, (std::map<int, std::string>{{1, "DROP TABLE users;"}}));
     EXPECT_EQ(rules_of(result.findings), Strings{"drop-table"});
 }
 

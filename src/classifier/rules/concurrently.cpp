@@ -58,7 +58,7 @@ void check_concurrently_in_transaction(RuleInput &in) {
     if (in.script.in_transaction_block()) {
         in.report(kStatementStart, "",
                   std::string(what) + " cannot run inside BEGIN ... COMMIT: PostgreSQL refuses it (SQLSTATE 25001)");
-    } else if (in.statement_count > 1) {
+    } else if (in.several_statements) {
         in.report(kStatementStart, "",
                   std::string(what) + " cannot run in a transaction block, and this file has other statements: "
                   "sent as one query (prisma migrate deploy), they run as one transaction and PostgreSQL refuses it "

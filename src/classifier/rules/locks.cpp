@@ -31,9 +31,8 @@ void for_each_validating_constraint(RuleInput &in, ConstrType type, Visit visit)
         if (cmd->subtype != AT_AddConstraint || cmd->def == nullptr || !IsA(cmd->def, Constraint)) continue;
         const auto *constraint = castNode(Constraint, cmd->def);
         if (constraint->contype != type || constraint->skip_validation) continue;
-        RelName table = rel_name(alter->relation);
-        if (in.table_is_new(table)) return;
-        visit(table, constraint);
+        if (in.altered_table_is_new()) return;
+        visit(in.altered_table(), constraint);
     }
 }
 

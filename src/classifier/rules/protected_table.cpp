@@ -25,6 +25,7 @@ std::vector<std::string> cascaded_schemas(const Node *stmt) {
 }  // namespace
 
 void check_protected_table(RuleInput &in) {
+    if (!in.context.protects_any()) return;
     std::vector<std::string> reported;  // protected tables already reported
     // One finding per protected table, named as the statement wrote it.
     auto report_once = [&](const RelName &protected_name, const RelName &written, int location,

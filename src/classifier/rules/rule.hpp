@@ -21,13 +21,13 @@ constexpr int kStatementStart = -1;
 
 class RuleInput {
 public:
-    RuleInput(const Statement &statement, int index, int statement_count, const ScriptState &script,
+    RuleInput(const Statement &statement, int index, bool several_statements, const ScriptState &script,
               const Context &context, const LineIndex &lines, Findings &out)
-        : stmt(statement.node), statement_count(statement_count), script(script), context(context),
+        : stmt(statement.node), several_statements(several_statements), script(script), context(context),
           statement_(statement), index_(index), lines_(lines), out_(out) {}
 
-    Node *const stmt;            // the statement's raw parse tree
-    const int statement_count;   // statements in the script
+    Node *const stmt;               // the statement's raw parse tree
+    const bool several_statements;  // the script has more than this statement
     const ScriptState &script;   // what earlier statements created
     const Context &context;      // what the front door knows (protected tables)
 
@@ -50,6 +50,17 @@ public:
         return *changes_;
     }
 
+    // The table of an ALTER TABLE statement (stmt), and whether it is new:
+    // found once for all the rules that read its subcommands.
+    const RelName &altered_table() {
+        if (!altered_) altered_ = rel_name(castNode(AlterTableStmt, stmt)->relation);
+        return *altered_;
+    }
+    bool altered_table_is_new() {
+        if (!altered_is_new_) altered_is_new_ = table_is_new(altered_table());
+        return *altered_is_new_;
+    }
+
     // Records a finding of the rule being run. location is a byte offset in
     // the script (a node's location), or kStatementStart.
     void report(int location, const std::string &object, const std::string &message);
@@ -63,6 +74,8 @@ private:
     Findings &out_;
     const RuleInfo *rule_ = nullptr;
     std::optional<Changes> changes_;
+    std::optional<RelName> altered_;
+    std::optional<bool> altered_is_new_;
 };
 
 // Calls visit(table, cmd) for every subcommand of these kinds in an ALTER
@@ -75,22 +88,27 @@ void for_each_alter_command(RuleInput &in, std::initializer_list<AlterTableType>
     if (alter->objtype != OBJECT_TABLE && alter->objtype != OBJECT_MATVIEW) return;
     auto of_kind = [&](const ListCell *cell) {
         AlterTableType subtype = lfirst_node(AlterTableCmd, cell)->subtype;
-        return std::find(kinds.begin(), kinds.end(), subtype) != kinds.end();
+        for (AlterTableType kind : kinds)
+            if (kind == subtype) return true;
+        return false;
     };
     const ListCell *cell;
     bool any = false;
     foreach (cell, alter->cmds) any = any || of_kind(cell);
     if (!any) return;  // the common case: name the table only when needed
-    RelName table = rel_name(alter->relation);
-    if (in.table_is_new(table)) return;
+    if (in.altered_table_is_new()) return;
     foreach (cell, alter->cmds)
-        if (of_kind(cell)) visit(table, lfirst_node(AlterTableCmd, cell));
+        if (of_kind(cell)) visit(in.altered_table(), lfirst_node(AlterTableCmd, cell));
 }
 
-// One entry per rule: its catalogue data and its check.
+// One entry per rule: its catalogue data and its check (nullptr for the
+// rules reported outside the classifier). statement: the one kind of
+// statement the check reads (it returns at once for any other), so that the
+// classifier calls it for that kind only; T_Invalid: any statement.
 struct Rule {
     RuleInfo info;
     void (*check)(RuleInput &input);
+    NodeTag statement = T_Invalid;
 };
 
 // The checks, one per rule id (defined in rules/*.cpp).
@@ -129,7 +147,6 @@ void check_vacuum_full(RuleInput &);
 void check_cluster(RuleInput &);
 void check_add_column_volatile_default(RuleInput &);
 void check_missing_lock_timeout(RuleInput &);
-void check_outside_the_classifier(RuleInput &);
 
 const Rule *rule_table_begin();
 const Rule *rule_table_end();

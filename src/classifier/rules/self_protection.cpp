@@ -335,9 +335,4 @@ void check_self_protection(RuleInput &in) {
     if (!change.empty()) in.report(kStatementStart, kExtension, change);
 }
 
-// Rules reported outside the classifier, from facts SQL text does not have:
-// the database's event triggers (cascade-drop, table rewrites) and the CLI's
-// ignore comments (unused-ignore).
-void check_outside_the_classifier(RuleInput &) {}
-
 }  // namespace migsafe

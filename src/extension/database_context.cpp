@@ -131,12 +131,8 @@ bool created_in_transaction(unsigned int relid) {
 }
 
 bool DatabaseContext::relation_created_in_transaction(const RelName &relation) const {
-    auto key = std::make_pair(relation.schema, relation.name);
-    if (auto known = created_.find(key); known != created_.end()) return known->second;
     Oid relid = resolve_relation(relation);
-    bool created = OidIsValid(relid) && created_in_transaction(relid);
-    created_.emplace(std::move(key), created);
-    return created;
+    return OidIsValid(relid) && created_in_transaction(relid);
 }
 
 bool DatabaseContext::column_added_in_transaction(const RelName &table, const std::string &column) const {

@@ -7,7 +7,6 @@
 
 #include "../classifier/classifier.hpp"
 
-#include <map>
 #include <optional>
 #include <vector>
 
@@ -47,9 +46,6 @@ private:
     const Context *names_;
     bool about_to_run_;
     mutable std::optional<std::vector<unsigned int>> protected_;  // read on first use
-    // relation_created_in_transaction() answers for this statement: several
-    // rules ask about the same table, and each answer opens its relcache entry.
-    mutable std::map<std::pair<std::string, std::string>, bool> created_;
 };
 
 // The OID a relation name resolves to with this session's search_path, or 0.

@@ -251,14 +251,21 @@ using Row = std::vector<std::optional<std::string>>;
                           "tables and the audit are lost: copy the migsafe.* tables first if they can be read).")};
 }
 
-std::vector<Row> select(const char *sql, int nargs = 0, Oid *types = nullptr, Datum *values = nullptr) {
-    StateQuery query{sql, nargs, types, values, 0, 0, nullptr};
+// Runs read (plain C, under pg_call) on the state; an error other than a
+// cancel refuses the statement being judged.
+template <typename Read>
+auto read_state(Read read) {
     try {
-        pg_call([&] { run_as_owner(&query); });
+        return pg_call(read);
     } catch (const PgError &error) {
         if (error.data()->sqlerrcode == ERRCODE_QUERY_CANCELED) throw;  // a cancel stays a cancel
         refuse_unreadable_state(error);
     }
+}
+
+std::vector<Row> select(const char *sql, int nargs = 0, Oid *types = nullptr, Datum *values = nullptr) {
+    StateQuery query{sql, nargs, types, values, 0, 0, nullptr};
+    read_state([&] { run_as_owner(&query); });
     std::vector<Row> rows(query.rows);
     for (int row = 0; row < query.rows; ++row)
         for (int col = 0; col < query.cols; ++col) {
@@ -412,13 +419,7 @@ std::vector<Window> open_windows() {
 }
 
 std::vector<unsigned int> protected_relations() {
-    List *relids = NIL;
-    try {
-        relids = pg_call([] { return protected_relids(); });
-    } catch (const PgError &error) {
-        if (error.data()->sqlerrcode == ERRCODE_QUERY_CANCELED) throw;  // a cancel stays a cancel
-        refuse_unreadable_state(error);
-    }
+    List *relids = read_state([] { return protected_relids(); });
     std::vector<unsigned int> relations;
     ListCell *cell;
     foreach (cell, relids) relations.push_back(lfirst_oid(cell));

@@ -8,7 +8,16 @@
 PG_BINDIR=${PG_BINDIR:-$(pg_config --bindir)}
 
 as_cluster_owner() {
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    if [ "$(id -u)" != 0 ]; then "$@"; return; fi
+    # PostgreSQL's programs find their own path by way of the current
+    # directory and warn "could not change directory" when postgres cannot
+    # enter it (a clone in root's home): run them from / then. Where it can,
+    # stay: pg_upgrade writes its files there.
+    if runuser -u postgres -- test -x "$PWD" 2>/dev/null; then
+        runuser -u postgres -- "$@"
+    else
+        (cd / && runuser -u postgres -- "$@")
+    fi
 }
 
 cluster_start() {

@@ -82,6 +82,33 @@ public:
     // catalog (the CLI never sees analysed statements).
     virtual std::optional<RelName> relation_name(unsigned int) const { return std::nullopt; }
 
+    // Analysed statements: the relation whose rows a change of this target
+    // loses (a view's base table, through views that PostgreSQL updates
+    // itself), or with_inheritors one of its children and partitions that a
+    // statement without ONLY reaches: the first that existed before the
+    // transaction, or nullopt when all were created in it. Database only.
+    virtual std::optional<RelName> first_existing_relation(unsigned int, bool /*with_inheritors*/) const {
+        return std::nullopt;
+    }
+
+    // The same by name, for a table created in the transaction: the first of
+    // its children and partitions that existed before it, if any.
+    virtual std::optional<RelName> existing_inheritor(const RelName &) const { return std::nullopt; }
+
+    // Facts that tell a condition which restricts nothing (rules/dml.cpp).
+    // Offline each answer is "no": the condition counts as a filter.
+    // Whether the table's column is NOT NULL (raw trees, by name).
+    virtual bool column_not_null(const RelName &, const std::string & /*column*/) const { return false; }
+    // The same for an analysed statement's relation, by OID and column number.
+    virtual bool attribute_not_null(unsigned int, int /*attnum*/) const { return false; }
+    // Whether `x op x` is true for every non-null x (=, <=, >=).
+    virtual bool operator_is_reflexive(unsigned int /*opno*/) const { return false; }
+    // An analysed expression after PostgreSQL's constant folding.
+    virtual Node *fold_constants(Node *expression) const { return expression; }
+    // The guard judges the statement PREPARE or COPY (query) runs in its
+    // analysed form, as PostgreSQL analyses it, not from the text.
+    virtual bool judges_analysed_dml() const { return false; }
+
     // Catalog facts that make the lock rules exact in the database. Offline
     // each is nullopt ("cannot know") and the finding says "may".
     // Whether ALTER COLUMN ... TYPE to this type (no USING) rewrites the table.

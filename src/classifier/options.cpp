@@ -26,13 +26,16 @@ bool value_enabled(const Node *value) {
 
 }  // namespace
 
+// PostgreSQL reads an option list in order, each occurrence overriding the
+// one before (EXPLAIN (ANALYZE off, ANALYZE on) analyses): the last one wins.
 bool option_enabled(const List *options, const char *name) {
+    bool enabled = false;
     ListCell *cell;
     foreach (cell, options) {
         const auto *option = lfirst_node(DefElem, cell);
-        if (strcmp(option->defname, name) == 0) return value_enabled(option->arg);
+        if (strcmp(option->defname, name) == 0) enabled = value_enabled(option->arg);
     }
-    return false;
+    return enabled;
 }
 
 std::vector<std::string> setting_values(const VariableSetStmt *set) {

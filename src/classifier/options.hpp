@@ -12,7 +12,8 @@ namespace migsafe {
 
 // True when the list has the option and its value is not a false one:
 // ANALYZE alone, ANALYZE true/on/1 are on; ANALYZE false/off/no/0 are off.
-// Values PostgreSQL would reject count as on (fail closed).
+// Values PostgreSQL would reject count as on (fail closed). When the option
+// is given more than once, the last one counts, as in PostgreSQL.
 bool option_enabled(const List *options, const char *name);
 
 // The constant values a SET gives (strings, identifiers and numbers, as

@@ -16,10 +16,12 @@ extern "C" {
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/relcache.h"
+#include "access/relation.h"
 #include "access/table.h"
 #include "catalog/pg_proc.h"
 #include "optimizer/optimizer.h"
 #include "parser/parse_coerce.h"
+#include "rewrite/rewriteHandler.h"
 #include "storage/bufmgr.h"
 #include "storage/proc.h"
 #include "utils/fmgroids.h"
@@ -152,6 +154,82 @@ std::optional<RelName> DatabaseContext::relation_name(unsigned int relid) const 
     });
     if (name == nullptr) return std::nullopt;
     return RelName{schema != nullptr ? schema : "", name};
+}
+
+namespace {
+
+// The table whose rows a change of this view changes: through every view
+// that PostgreSQL updates itself (one base relation, no aggregates, ...),
+// down to the first relation that is no such view. inherited: whether the
+// view reads that relation without ONLY.
+Oid through_updatable_views(Oid relid, bool &inherited) {
+    for (int depth = 0; depth < 100; depth++) {  // a view cannot be its own base; bound it anyway
+        Oid base = InvalidOid;
+        bool base_inherited = false;
+        pg_call([&] {
+            if (get_rel_relkind(relid) != RELKIND_VIEW) return;
+            Relation view = relation_open(relid, AccessShareLock);
+            Query *query = get_view_query(view);
+            if (view_query_is_auto_updatable(query, false) == nullptr) {
+                const auto *ref = linitial_node(RangeTblRef, query->jointree->fromlist);
+                const RangeTblEntry *rte = rt_fetch(ref->rtindex, query->rtable);
+                base = rte->relid;
+                base_inherited = rte->inh;
+            }
+            relation_close(view, AccessShareLock);
+        });
+        if (!OidIsValid(base)) return relid;
+        relid = base;
+        inherited = base_inherited;
+    }
+    return relid;
+}
+
+}  // namespace
+
+std::optional<RelName> DatabaseContext::first_existing_relation(unsigned int relid, bool with_inheritors) const {
+    relid = through_updatable_views(relid, with_inheritors);
+    if (!created_in_transaction(relid)) return relation_name(relid);
+    if (!with_inheritors) return std::nullopt;
+    List *family = pg_call([&] { return find_all_inheritors(relid, NoLock, nullptr); });
+    ListCell *cell;
+    foreach (cell, family) {
+        Oid member = lfirst_oid(cell);
+        if (member != relid && !created_in_transaction(member)) return relation_name(member);
+    }
+    return std::nullopt;
+}
+
+std::optional<RelName> DatabaseContext::existing_inheritor(const RelName &table) const {
+    Oid relid = resolve_relation(table);
+    return OidIsValid(relid) ? first_existing_relation(relid, true) : std::nullopt;
+}
+
+bool DatabaseContext::column_not_null(const RelName &table, const std::string &column) const {
+    Oid relid = resolve_relation(table);
+    if (!OidIsValid(relid)) return false;
+    const char *name = column.c_str();
+    AttrNumber attnum = pg_call([&] { return get_attnum(relid, name); });
+    return attnum > 0 && attribute_not_null(relid, attnum);
+}
+
+bool DatabaseContext::attribute_not_null(unsigned int relid, int attnum) const {
+    return pg_call([&] {
+        HeapTuple tuple = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
+        if (!HeapTupleIsValid(tuple)) return false;
+        bool not_null = reinterpret_cast<Form_pg_attribute>(GETSTRUCT(tuple))->attnotnull;
+        ReleaseSysCache(tuple);
+        return not_null;
+    });
+}
+
+bool DatabaseContext::operator_is_reflexive(unsigned int opno) const {
+    char *name = pg_call([&] { return get_opname(opno); });
+    return name != nullptr && (strcmp(name, "=") == 0 || strcmp(name, "<=") == 0 || strcmp(name, ">=") == 0);
+}
+
+Node *DatabaseContext::fold_constants(Node *expression) const {
+    return pg_call([&] { return eval_const_expressions(nullptr, expression); });
 }
 
 bool DatabaseContext::is_guard_state(const RelName &table) const {

@@ -28,6 +28,13 @@ public:
     std::vector<RelName> truncate_cascade_reaches(const std::vector<RelName> &tables) const override;
     bool column_added_in_transaction(const RelName &table, const std::string &column) const override;
     std::optional<RelName> relation_name(unsigned int relid) const override;
+    std::optional<RelName> first_existing_relation(unsigned int relid, bool with_inheritors) const override;
+    std::optional<RelName> existing_inheritor(const RelName &table) const override;
+    bool column_not_null(const RelName &table, const std::string &column) const override;
+    bool attribute_not_null(unsigned int relid, int attnum) const override;
+    bool operator_is_reflexive(unsigned int opno) const override;
+    Node *fold_constants(Node *expression) const override;
+    bool judges_analysed_dml() const override { return about_to_run_; }
     bool object_absent(ObjectType kind, const RelName &name) const override;
     bool is_guard_state(const RelName &table) const override;
     bool is_guard_state_relation(unsigned int relid) const override;

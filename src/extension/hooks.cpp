@@ -1,13 +1,16 @@
 // The guard's hooks: ProcessUtility (every utility statement, at every
-// nesting level) and post_parse_analyze (DELETE, UPDATE, MERGE, data-modifying
-// WITH and INSERT into migsafe's state, wherever they are analysed: top
-// level, functions, DO blocks, dynamic SQL, prepared statements). Both chain
-// to the hook that was installed before them, and decide before the
-// statement runs. The event triggers (event_triggers.cpp) ask judging_utility()
-// so that a statement judged here is not judged again there.
+// nesting level), post_parse_analyze (DELETE, UPDATE, MERGE, upserts,
+// data-modifying WITH and INSERT into migsafe's state, wherever they are
+// analysed: top level, functions, DO blocks, dynamic SQL, prepared
+// statements, COPY) and the planner (the queries a rule adds, judged when
+// the rule fires). All chain to the hook that was installed before them, and
+// decide before the statement runs. The event triggers (event_triggers.cpp)
+// ask judging_utility() so that a statement judged here is not judged again
+// there.
 #include "hooks.hpp"
 
 #include "../classifier/classifier.hpp"
+#include "../classifier/options.hpp"
 #include "../classifier/table_locks.hpp"
 #include "database_context.hpp"
 #include "entry_point.hpp"
@@ -20,6 +23,7 @@ extern "C" {
 #include "access/xlog.h"
 #include "commands/extension.h"
 #include "miscadmin.h"
+#include "optimizer/planner.h"
 #include "parser/analyze.h"
 #include "storage/proc.h"
 #include "tcop/utility.h"
@@ -32,18 +36,27 @@ namespace {
 
 ProcessUtility_hook_type previous_process_utility = nullptr;
 post_parse_analyze_hook_type previous_post_parse_analyze = nullptr;
+planner_hook_type previous_planner = nullptr;
 bool installed = false;
 
-// The utility statement ProcessUtility is running now (innermost), so that
-// the analysis PostgreSQL makes of a query inside it (PREPARE, COPY) is not
-// judged a second time, and the analysis CREATE FUNCTION makes of a SQL body
-// to validate it (which runs nothing) is not judged as if it ran.
+// The utility statement ProcessUtility is running now (innermost): the
+// analysis CREATE FUNCTION makes of a SQL body to validate it (which runs
+// nothing) is not judged as if it ran; EXPLAIN's statement, which
+// PostgreSQL analyses again while the EXPLAIN runs, is judged once, from the
+// EXPLAIN (only with ANALYZE: the last ANALYZE option wins), and neither are
+// the queries an EXPLAIN without ANALYZE plans.
 struct RunningUtility {
     const char *source;         // its query string
     int location;               // its stmt_location
     const char *function_body;  // CREATE FUNCTION ... AS '<body>', or nullptr
+    bool explain;               // an EXPLAIN
+    bool explain_only;          // an EXPLAIN without ANALYZE
 };
-RunningUtility running = {nullptr, -1, nullptr};
+RunningUtility running = {nullptr, -1, nullptr, false, false};
+
+bool explains_only(const Node *stmt) {
+    return IsA(stmt, ExplainStmt) && !option_enabled(castNode(ExplainStmt, stmt)->options, "analyze");
+}
 
 // The body of a CREATE FUNCTION given as a string (AS '...'), or nullptr.
 const char *function_body(const Node *stmt) {
@@ -116,10 +129,10 @@ bool state_insert(const Query *query) {
     return into_state;
 }
 
-// DELETE, UPDATE, MERGE, a query with a data-modifying WITH, or an INSERT
-// into migsafe's state: the only analysed statements a rule can concern.
-// Everything else returns here, without a catalog look-up (the state tables'
-// OIDs are cached).
+// DELETE, UPDATE, MERGE, INSERT ... ON CONFLICT DO UPDATE, a query with a
+// data-modifying WITH, or an INSERT into migsafe's state: the only analysed
+// statements a rule can concern. Everything else returns here, without a
+// catalog look-up (the state tables' OIDs are cached).
 bool may_concern_a_rule(const Query *query) {
     switch (query->commandType) {
         case CMD_DELETE:
@@ -128,19 +141,23 @@ bool may_concern_a_rule(const Query *query) {
             return true;
         case CMD_INSERT:
             if (query->hasModifyingCTE) return true;
+            if (query->onConflict != nullptr && query->onConflict->action == ONCONFLICT_UPDATE) return true;
             return state_insert(query);
         default:
             return query->hasModifyingCTE;
     }
 }
 
-bool judged_with_running_utility(const ParseState *pstate, const Query *query) {
-    // The validator analyses a copy of the body: compare the text. Anything
-    // else analysed meanwhile (an event trigger's statements) is judged.
+// The validator of CREATE FUNCTION analyses a copy of the body, which runs
+// nothing: compare the text. EXPLAIN's own statement is judged from the
+// EXPLAIN. Everything else analysed while a utility statement runs
+// (PREPARE's and COPY's statements, a function's, an event trigger's) is
+// judged.
+bool judged_elsewhere(const ParseState *pstate, const Query *query) {
     if (running.function_body != nullptr && pstate->p_sourcetext != nullptr &&
         strcmp(running.function_body, pstate->p_sourcetext) == 0)
         return true;
-    return running.source == pstate->p_sourcetext && running.location == query->stmt_location;
+    return running.explain && running.source == pstate->p_sourcetext && running.location == query->stmt_location;
 }
 
 // migsafe.ddl_lock_timeout applies to this statement: the session has no
@@ -191,7 +208,7 @@ void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_onl
     int lock_timeout_level = enabled && wants_ddl_lock_timeout(stmt) ? apply_ddl_lock_timeout() : -1;
 
     RunningUtility saved = running;
-    running = {query_string, pstmt->stmt_location, function_body(stmt)};
+    running = {query_string, pstmt->stmt_location, function_body(stmt), IsA(stmt, ExplainStmt), explains_only(stmt)};
     PG_TRY();
     {
         if (previous_process_utility != nullptr)
@@ -212,8 +229,19 @@ void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_onl
 void post_parse_analyze(ParseState *pstate, Query *query, JumbleState *jstate) {
     if (previous_post_parse_analyze != nullptr) previous_post_parse_analyze(pstate, query, jstate);
     if (!guard_enabled() || !may_concern_a_rule(query)) return;
-    if (judged_with_running_utility(pstate, query)) return;
+    if (judged_elsewhere(pstate, query)) return;
     judge(reinterpret_cast<Node *>(query), pstate->p_sourcetext, query->stmt_location, query->stmt_len);
+}
+
+// The statements a statement was analysed into were judged then; the
+// queries its rules add (DO ALSO, DO INSTEAD) exist only once the rewriter
+// has run, with NEW and OLD replaced by what the statement brings: they are
+// judged here, when the rule fires.
+PlannedStmt *planner(Query *query, const char *query_string, int cursor_options, ParamListInfo bound_params) {
+    if (query->querySource != QSRC_ORIGINAL && !running.explain_only && guard_enabled() && may_concern_a_rule(query))
+        judge(reinterpret_cast<Node *>(query), query_string, query->stmt_location, query->stmt_len);
+    if (previous_planner != nullptr) return previous_planner(query, query_string, cursor_options, bound_params);
+    return standard_planner(query, query_string, cursor_options, bound_params);
 }
 
 }  // namespace
@@ -222,8 +250,10 @@ void install() {
     if (installed) return;
     previous_process_utility = ProcessUtility_hook;
     previous_post_parse_analyze = post_parse_analyze_hook;
+    previous_planner = planner_hook;
     ProcessUtility_hook = process_utility;
     post_parse_analyze_hook = post_parse_analyze;
+    planner_hook = planner;
     transaction_objects::register_callbacks();
     state::register_callbacks();
     installed = true;

@@ -1,4 +1,4 @@
-// The guard's hooks (ProcessUtility and post_parse_analyze).
+// The guard's hooks (ProcessUtility, post_parse_analyze and the planner).
 #pragma once
 
 extern "C" {

@@ -1,14 +1,24 @@
 // DML that touches every row: delete-without-where, update-without-where,
 // backfill-without-where. Data-modifying statements are found wherever the
 // script runs them: at the top level, in WITH (at any depth), in EXPLAIN
-// ANALYZE, PREPARE, COPY (query), the actions of CREATE RULE and the body of
-// a BEGIN ATOMIC function.
+// ANALYZE, PREPARE, COPY (query), INSERT ... ON CONFLICT DO UPDATE, the
+// actions of CREATE RULE and the body of a BEGIN ATOMIC function.
 //
 // Two readers feed one judgement: raw parse trees (the CLI, migsafe_check()
 // and utility statements in the server) and analysed Query trees (the
-// server's post_parse_analyze hook). Each reader reduces a statement to the
-// row changes that no condition limits; the three rules judge those,
-// whichever tree they came from.
+// server's post_parse_analyze hook, and its planner hook for the queries a
+// rule adds when it fires). Each reader reduces a statement to the row
+// changes that no condition limits; the three rules judge those, whichever
+// tree they came from. In the database, the table at stake is the one whose
+// rows change: a view's base table, an existing child of a new parent.
+//
+// A condition limits the rows of the target only if it restricts the target
+// relation itself (docs/rules/delete-without-where.md, "What counts as a
+// filter"): it mentions a column of the target, also from inside a
+// correlated subquery, and is not true for every row: AND restricts if any
+// part does, OR only if every part does; `x = x`, `x IS NOT NULL` on a NOT
+// NULL column, constants and conditions on other relations only (a
+// forgotten join condition, an uncorrelated EXISTS) restrict nothing.
 #include "rule.hpp"
 
 #include "../options.hpp"
@@ -19,11 +29,13 @@ namespace migsafe {
 
 namespace {
 
-// One DELETE or UPDATE (or MERGE action) that no condition limits.
+// One DELETE or UPDATE (or MERGE action, or upsert) that no condition limits.
 struct UnfilteredChange {
     CmdType command = CMD_DELETE;  // CMD_DELETE or CMD_UPDATE
-    bool merge = false;            // a MERGE action joined ON a condition without columns
-    bool has_where = false;        // a WHERE that references no column, rather than none
+    bool merge = false;            // a MERGE action joined ON a condition that restricts no target row
+    bool upsert = false;           // INSERT ... ON CONFLICT DO UPDATE fed with every row of its target
+    bool has_where = false;        // a WHERE that restricts no target row, rather than none
+    bool existing = false;         // the reader already knows the table held rows before the transaction
     RelName table;
     int location = kStatementStart;
     std::vector<std::string> set_columns;  // UPDATE: the columns it assigns
@@ -36,19 +48,147 @@ struct Walk {
     const Context &context;
 };
 
-// ---- raw parse trees -------------------------------------------------------
-
-bool references_a_row(Node *node, void *context) {
-    if (node == nullptr) return false;
-    if (IsA(node, ColumnRef) || IsA(node, CurrentOfExpr)) return true;
-    // PostgreSQL 15 declares the walker as bool (*)(); cast through void (*)(void).
-    auto walker = reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)(void)>(references_a_row));
-    return raw_expression_tree_walker(node, walker, context);
+// PostgreSQL 15 declares the tree walkers' callback as bool (*)(); cast
+// through void (*)(void).
+template <typename Walker>
+auto as_walker(Walker walker) {
+    return reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)(void)>(walker));
 }
 
-// A WHERE clause that mentions no column (WHERE true, WHERE 1 = 1) selects
-// every row or none: it is no filter.
-bool filters_rows(Node *where) { return where != nullptr && references_a_row(where, nullptr); }
+// ---- raw parse trees -------------------------------------------------------
+
+// The target as the statement's conditions name it.
+struct RawTarget {
+    RelName table;
+    std::string name;  // its alias, else its table name
+};
+
+RawTarget raw_target(const RangeVar *relation) {
+    RawTarget target{rel_name(relation), relation->relname};
+    if (relation->alias != nullptr) target.name = relation->alias->aliasname;
+    return target;
+}
+
+// Whether a FROM list brings a relation of this name into scope.
+bool from_names(const List *from, const std::string &name);
+
+bool from_item_names(const Node *item, const std::string &name) {
+    if (item == nullptr) return false;
+    switch (nodeTag(item)) {
+        case T_RangeVar: {
+            const auto *range_var = castNode(RangeVar, item);
+            return (range_var->alias != nullptr ? range_var->alias->aliasname : range_var->relname) == name;
+        }
+        case T_RangeSubselect: {
+            const Alias *alias = castNode(RangeSubselect, item)->alias;
+            return alias != nullptr && alias->aliasname == name;
+        }
+        case T_RangeFunction: {
+            const Alias *alias = castNode(RangeFunction, item)->alias;
+            return alias != nullptr && alias->aliasname == name;
+        }
+        case T_JoinExpr: {
+            const auto *join = castNode(JoinExpr, item);
+            if (join->alias != nullptr) return join->alias->aliasname == name;
+            return from_item_names(join->larg, name) || from_item_names(join->rarg, name);
+        }
+        default:
+            return false;
+    }
+}
+
+bool from_names(const List *from, const std::string &name) {
+    const ListCell *cell;
+    foreach (cell, from)
+        if (from_item_names(static_cast<const Node *>(lfirst(cell)), name)) return true;
+    return false;
+}
+
+struct RawScan {
+    const RawTarget *target;
+    bool shadowed;  // inside a subquery whose FROM reuses the target's name
+};
+
+// A column reference that may name the target's column. Qualified: when its
+// qualifier is the target's name (NEW and OLD in a rule are not). Unqualified:
+// offline nothing tells whose column it is, so it counts as the target's (no
+// finding); the database reads the analysed statement and knows.
+bool names_target_column(const ColumnRef *ref, const RawScan &scan) {
+    int fields = list_length(ref->fields);
+    if (fields < 2) return true;
+    const Node *qualifier = static_cast<const Node *>(list_nth(ref->fields, fields - 2));
+    return !scan.shadowed && IsA(qualifier, String) && scan.target->name == strVal(qualifier);
+}
+
+bool raw_mentions_target(Node *node, void *context) {
+    if (node == nullptr) return false;
+    auto *scan = static_cast<RawScan *>(context);
+    if (IsA(node, ColumnRef)) return names_target_column(castNode(ColumnRef, node), *scan);
+    if (IsA(node, CurrentOfExpr)) return true;
+    if (IsA(node, SelectStmt)) {
+        RawScan saved = *scan;
+        scan->shadowed = scan->shadowed || from_names(castNode(SelectStmt, node)->fromClause, scan->target->name);
+        bool found = raw_expression_tree_walker(node, as_walker(raw_mentions_target), scan);
+        *scan = saved;
+        return found;
+    }
+    return raw_expression_tree_walker(node, as_walker(raw_mentions_target), scan);
+}
+
+bool mentions_raw_target(Node *node, const RawTarget &target) {
+    RawScan scan{&target, false};
+    return raw_mentions_target(node, &scan);
+}
+
+// The operators for which `x op x` holds for every non-null x.
+bool reflexive_operator(const char *name) {
+    return strcmp(name, "=") == 0 || strcmp(name, "<=") == 0 || strcmp(name, ">=") == 0;
+}
+
+// A condition true for every row of the target that mentions its column:
+// `x = x`, `x IS NOT DISTINCT FROM x`, `x IS NOT NULL` on a NOT NULL column.
+bool raw_always_true(const Node *node, const RawTarget &target, const Context &context) {
+    if (IsA(node, A_Expr)) {
+        const auto *expr = castNode(A_Expr, node);
+        bool reflexive = expr->kind == AEXPR_NOT_DISTINCT ||
+                         (expr->kind == AEXPR_OP && list_length(expr->name) >= 1 &&
+                          IsA(llast(expr->name), String) && reflexive_operator(strVal(llast(expr->name))));
+        return reflexive && expr->lexpr != nullptr && equal(expr->lexpr, expr->rexpr);
+    }
+    if (IsA(node, NullTest)) {
+        const auto *test = castNode(NullTest, node);
+        if (test->nulltesttype != IS_NOT_NULL || test->arg == nullptr || !IsA(test->arg, ColumnRef)) return false;
+        const List *fields = castNode(ColumnRef, test->arg)->fields;
+        const Node *column = static_cast<const Node *>(llast(fields));
+        if (!IsA(column, String)) return false;
+        RawScan scan{&target, false};
+        return names_target_column(castNode(ColumnRef, test->arg), scan) &&
+               context.column_not_null(target.table, strVal(column));
+    }
+    return false;
+}
+
+// Whether a condition limits the target's rows (see the top of this file).
+bool raw_restricts(Node *condition, const RawTarget &target, const Context &context) {
+    if (condition == nullptr) return false;
+    if (IsA(condition, BoolExpr)) {
+        const auto *bool_expr = castNode(BoolExpr, condition);
+        ListCell *cell;
+        switch (bool_expr->boolop) {
+            case AND_EXPR:
+                foreach (cell, bool_expr->args)
+                    if (raw_restricts(static_cast<Node *>(lfirst(cell)), target, context)) return true;
+                return false;
+            case OR_EXPR:
+                foreach (cell, bool_expr->args)
+                    if (!raw_restricts(static_cast<Node *>(lfirst(cell)), target, context)) return false;
+                return true;
+            case NOT_EXPR:
+                return mentions_raw_target(condition, target);
+        }
+    }
+    return mentions_raw_target(condition, target) && !raw_always_true(condition, target, context);
+}
 
 void visit_raw(const Node *node, const Walk &walk);
 
@@ -65,46 +205,90 @@ void visit_raw_list(const List *nodes, const Walk &walk) {
 
 void visit_raw_delete(const DeleteStmt *del, const Walk &walk) {
     visit_raw_with(del->withClause, walk);
-    if (filters_rows(del->whereClause)) return;
+    RawTarget target = raw_target(del->relation);
+    if (raw_restricts(del->whereClause, target, walk.context)) return;
     UnfilteredChange change;
     change.has_where = del->whereClause != nullptr;
-    change.table = rel_name(del->relation);
+    change.table = target.table;
     change.location = del->relation->location;
     walk.visit(change);
 }
 
 void visit_raw_update(const UpdateStmt *update, const Walk &walk) {
     visit_raw_with(update->withClause, walk);
-    if (filters_rows(update->whereClause)) return;
+    RawTarget target = raw_target(update->relation);
+    if (raw_restricts(update->whereClause, target, walk.context)) return;
     UnfilteredChange change;
     change.command = CMD_UPDATE;
     change.has_where = update->whereClause != nullptr;
-    change.table = rel_name(update->relation);
+    change.table = target.table;
     change.location = update->relation->location;
     ListCell *cell;  // a multi-column SET (a, b) = ... gives one target each
     foreach (cell, update->targetList) change.set_columns.emplace_back(lfirst_node(ResTarget, cell)->name);
     walk.visit(change);
 }
 
-// MERGE ... ON <no column> WHEN MATCHED [AND <no column>] THEN DELETE|UPDATE
-// reaches every row of the target.
+// MERGE ... ON <no restriction of the target> WHEN MATCHED [AND <none>]
+// THEN DELETE|UPDATE reaches every row of the target.
 void visit_raw_merge(const MergeStmt *merge, const Walk &walk) {
     visit_raw_with(merge->withClause, walk);
-    if (filters_rows(merge->joinCondition)) return;
+    RawTarget target = raw_target(merge->relation);
+    if (raw_restricts(merge->joinCondition, target, walk.context)) return;
     for (CmdType command : {CMD_DELETE, CMD_UPDATE}) {
         ListCell *cell;
         foreach (cell, merge->mergeWhenClauses) {
             const auto *when = lfirst_node(MergeWhenClause, cell);
-            if (!when->matched || when->commandType != command || filters_rows(when->condition)) continue;
+            if (!when->matched || when->commandType != command ||
+                raw_restricts(when->condition, target, walk.context))
+                continue;
             UnfilteredChange change;
             change.command = command;
             change.merge = true;
-            change.table = rel_name(merge->relation);
+            change.table = target.table;
             change.location = merge->relation->location;
             walk.visit(change);
             break;
         }
     }
+}
+
+// INSERT INTO t SELECT ... FROM t ... ON CONFLICT DO UPDATE: when the rows
+// it inserts are every row of t itself (the SELECT reads t with nothing that
+// restricts t's rows), every existing row conflicts and is updated. An
+// upsert of VALUES, or of another table's rows, touches the rows whose keys
+// it brings: ordinary traffic.
+bool upsert_reads_every_target_row(const InsertStmt *insert, const Walk &walk) {
+    const OnConflictClause *conflict = insert->onConflictClause;
+    if (conflict == nullptr || conflict->action != ONCONFLICT_UPDATE) return false;
+    if (insert->selectStmt == nullptr || !IsA(insert->selectStmt, SelectStmt)) return false;
+    const auto *select = castNode(SelectStmt, insert->selectStmt);
+    if (select->op != SETOP_NONE || select->limitCount != nullptr || select->valuesLists != NIL) return false;
+    RelName table = rel_name(insert->relation);
+    ListCell *cell;
+    foreach (cell, select->fromClause) {
+        const Node *item = static_cast<const Node *>(lfirst(cell));
+        if (!IsA(item, RangeVar) || !same_object(rel_name(castNode(RangeVar, item)), table)) continue;
+        RawTarget source = raw_target(castNode(RangeVar, item));
+        if (raw_restricts(select->whereClause, source, walk.context)) return false;
+        RawTarget target = raw_target(insert->relation);
+        return !raw_restricts(conflict->whereClause, target, walk.context);
+    }
+    return false;
+}
+
+void visit_raw_insert(const InsertStmt *insert, const Walk &walk) {
+    visit_raw_with(insert->withClause, walk);
+    visit_raw(insert->selectStmt, walk);
+    if (!upsert_reads_every_target_row(insert, walk)) return;
+    UnfilteredChange change;
+    change.command = CMD_UPDATE;
+    change.upsert = true;
+    change.table = rel_name(insert->relation);
+    change.location = insert->relation->location;
+    ListCell *cell;
+    foreach (cell, insert->onConflictClause->targetList)
+        change.set_columns.emplace_back(lfirst_node(ResTarget, cell)->name);
+    walk.visit(change);
 }
 
 // The body of CREATE FUNCTION ... BEGIN ATOMIC: a List holding the List of
@@ -122,12 +306,22 @@ void visit_atomic_body(const Node *body, const Walk &walk) {
     }
 }
 
+// The statement a utility statement runs (EXPLAIN ANALYZE, CREATE TABLE AS,
+// PREPARE, COPY). The server's utility statements hold EXPLAIN's and CREATE
+// TABLE AS's analysed; PREPARE's and COPY's are analysed as they run, and
+// the guard judges them then, like any other analysed statement, with the
+// catalog at hand (hooks.cpp).
+void visit_inner(const Node *query, const Walk &walk) {
+    if (query == nullptr) return;  // COPY of a table
+    if (IsA(query, Query) || !walk.context.judges_analysed_dml()) visit_raw(query, walk);
+}
+
 void visit_query(const Query *query, const Walk &walk);
 
 void visit_raw(const Node *node, const Walk &walk) {
     if (node == nullptr) return;
     switch (nodeTag(node)) {
-        case T_Query:  // EXPLAIN and CREATE TABLE AS hold analysed queries in the server
+        case T_Query:  // the guard judges analysed statements
             visit_query(castNode(Query, node), walk);
             break;
         case T_DeleteStmt:
@@ -139,12 +333,9 @@ void visit_raw(const Node *node, const Walk &walk) {
         case T_MergeStmt:
             visit_raw_merge(castNode(MergeStmt, node), walk);
             break;
-        case T_InsertStmt: {
-            const auto *insert = castNode(InsertStmt, node);
-            visit_raw_with(insert->withClause, walk);
-            visit_raw(insert->selectStmt, walk);
+        case T_InsertStmt:
+            visit_raw_insert(castNode(InsertStmt, node), walk);
             break;
-        }
         case T_SelectStmt: {
             const auto *select = castNode(SelectStmt, node);
             visit_raw_with(select->withClause, walk);
@@ -154,17 +345,17 @@ void visit_raw(const Node *node, const Walk &walk) {
         }
         case T_ExplainStmt: {
             const auto *explain = castNode(ExplainStmt, node);
-            if (option_enabled(explain->options, "analyze")) visit_raw(explain->query, walk);
+            if (option_enabled(explain->options, "analyze")) visit_inner(explain->query, walk);
             break;
         }
         case T_CreateTableAsStmt:
-            visit_raw(castNode(CreateTableAsStmt, node)->query, walk);
+            visit_inner(castNode(CreateTableAsStmt, node)->query, walk);
             break;
         case T_PrepareStmt:
-            visit_raw(castNode(PrepareStmt, node)->query, walk);
+            visit_inner(castNode(PrepareStmt, node)->query, walk);
             break;
         case T_CopyStmt:
-            visit_raw(castNode(CopyStmt, node)->query, walk);
+            visit_inner(castNode(CopyStmt, node)->query, walk);
             break;
         case T_RuleStmt:
             visit_raw_list(castNode(RuleStmt, node)->actions, walk);
@@ -180,41 +371,188 @@ void visit_raw(const Node *node, const Walk &walk) {
 // ---- analysed Query trees (server only) ------------------------------------
 
 #ifndef MIGSAFE_LIBPG_QUERY
-bool references_a_var(Node *node, void *context) {
+struct VarScan {
+    Index target;  // the range-table index of the target
+    int depth;     // subquery levels below the statement
+};
+
+// A Var of the target, seen from this depth (a correlated subquery's
+// reference has varlevelsup = its depth), or WHERE CURRENT OF.
+bool var_mentions_target(Node *node, void *context) {
     if (node == nullptr) return false;
-    if (IsA(node, Var) || IsA(node, CurrentOfExpr)) return true;
-    auto walker = reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)(void)>(references_a_var));
-    return expression_tree_walker(node, walker, context);
+    auto *scan = static_cast<VarScan *>(context);
+    if (IsA(node, Var)) {
+        const auto *var = castNode(Var, node);
+        return var->varno == static_cast<int>(scan->target) && var->varlevelsup == static_cast<Index>(scan->depth);
+    }
+    if (IsA(node, CurrentOfExpr)) return scan->depth == 0;
+    if (IsA(node, Query)) {
+        scan->depth++;
+        bool found = query_tree_walker(castNode(Query, node), as_walker(var_mentions_target), scan, 0);
+        scan->depth--;
+        return found;
+    }
+    return expression_tree_walker(node, as_walker(var_mentions_target), scan);
+}
+
+bool mentions_target(Node *node, Index target) {
+    VarScan scan{target, 0};
+    return var_mentions_target(node, &scan);
+}
+
+// The target's column that a node is, or 0.
+AttrNumber target_column(const Node *node, Index target) {
+    if (node == nullptr || !IsA(node, Var)) return 0;
+    const auto *var = castNode(Var, node);
+    return var->varno == static_cast<int>(target) && var->varlevelsup == 0 ? var->varattno : 0;
+}
+
+bool always_true(const Node *node, const RangeTblEntry *target_rte, Index target, const Context &context) {
+    if (IsA(node, OpExpr)) {
+        const auto *op = castNode(OpExpr, node);
+        return list_length(op->args) == 2 && equal(linitial(op->args), lsecond(op->args)) &&
+               context.operator_is_reflexive(op->opno);
+    }
+    if (IsA(node, NullTest)) {
+        const auto *test = castNode(NullTest, node);
+        AttrNumber column = target_column(reinterpret_cast<const Node *>(test->arg), target);
+        return test->nulltesttype == IS_NOT_NULL && !test->argisrow && column > 0 &&
+               context.attribute_not_null(target_rte->relid, column);
+    }
+    return false;
+}
+
+bool restricts(Node *condition, const RangeTblEntry *target_rte, Index target, const Context &context) {
+    if (condition == nullptr) return false;
+    if (IsA(condition, List)) {  // an implicit AND (a rewritten rule's qual list)
+        ListCell *cell;
+        foreach (cell, castNode(List, condition))
+            if (restricts(static_cast<Node *>(lfirst(cell)), target_rte, target, context)) return true;
+        return false;
+    }
+    if (IsA(condition, BoolExpr)) {
+        const auto *bool_expr = castNode(BoolExpr, condition);
+        ListCell *cell;
+        switch (bool_expr->boolop) {
+            case AND_EXPR:
+                foreach (cell, bool_expr->args)
+                    if (restricts(static_cast<Node *>(lfirst(cell)), target_rte, target, context)) return true;
+                return false;
+            case OR_EXPR:
+                foreach (cell, bool_expr->args)
+                    if (!restricts(static_cast<Node *>(lfirst(cell)), target_rte, target, context)) return false;
+                return true;
+            case NOT_EXPR:
+                return mentions_target(condition, target);
+        }
+    }
+    return mentions_target(condition, target) && !always_true(condition, target_rte, target, context);
+}
+
+// Conditions whose every part is a comparison of columns, parameters and
+// constants have nothing for constant folding to simplify; others (CASE,
+// COALESCE, function calls) are folded first, as the planner will.
+bool needs_folding(Node *node, void *) {
+    if (node == nullptr) return false;
+    switch (nodeTag(node)) {
+        case T_BoolExpr:
+        case T_OpExpr:
+        case T_ScalarArrayOpExpr:
+        case T_NullTest:
+        case T_RelabelType:
+        case T_List:
+            return expression_tree_walker(node, as_walker(needs_folding), nullptr);
+        case T_Var:
+        case T_Const:
+        case T_Param:
+        case T_CurrentOfExpr:
+        case T_SubLink:
+            return false;
+        default:
+            return true;
+    }
+}
+
+bool filters_target(Node *condition, const Query *query, Index target, const Context &context) {
+    if (condition == nullptr) return false;
+    const RangeTblEntry *target_rte = rt_fetch(target, query->rtable);
+    if (!restricts(condition, target_rte, target, context)) return false;
+    if (!needs_folding(condition, nullptr)) return true;
+    return restricts(context.fold_constants(condition), target_rte, target, context);
 }
 #else
 // libpg_query has no walker over analysed expressions, and needs none: the
 // CLI only ever sees raw parse trees, so this is never reached there.
-bool references_a_var(Node *, void *) { return false; }
+bool filters_target(Node *, const Query *, Index, const Context &) { return true; }
 #endif
 
-bool analysed_filters_rows(Node *quals) { return quals != nullptr && references_a_var(quals, nullptr); }
+// The table whose rows an unfiltered change of the target loses, when one
+// held rows before the transaction: the target, or (without ONLY) one of
+// its children and partitions. A new parent in front of an existing table
+// is no way around the rule.
+bool existing_target(const Query *query, Index target, const Walk &walk, UnfilteredChange &change) {
+    const RangeTblEntry *rte = rt_fetch(target, query->rtable);
+    std::optional<RelName> existing = walk.context.first_existing_relation(rte->relid, rte->inh);
+    if (!existing) return false;
+    change.table = *existing;
+    change.existing = true;
+    return true;
+}
 
-// The target table's qualified name (from the catalog, through the context).
-RelName target_table(const Query *query, const Context &context) {
-    const RangeTblEntry *target = rt_fetch(query->resultRelation, query->rtable);
-    std::optional<RelName> name = context.relation_name(target->relid);
-    return name ? *name : RelName{"", "relation " + std::to_string(target->relid)};
+void assigned_columns(const List *target_list, UnfilteredChange &change) {
+    const ListCell *cell;
+    foreach (cell, target_list) {
+        const auto *target = lfirst_node(TargetEntry, cell);
+        if (!target->resjunk && target->resname != nullptr) change.set_columns.emplace_back(target->resname);
+    }
 }
 
 void visit_query_merge(const Query *query, const Walk &walk) {
     // PostgreSQL 15 keeps MERGE's ON condition as the quals of the jointree.
-    if (analysed_filters_rows(query->jointree->quals)) return;
+    if (filters_target(query->jointree->quals, query, query->resultRelation, walk.context)) return;
     for (CmdType command : {CMD_DELETE, CMD_UPDATE}) {
         ListCell *cell;
         foreach (cell, query->mergeActionList) {
             const auto *action = lfirst_node(MergeAction, cell);
-            if (!action->matched || action->commandType != command || analysed_filters_rows(action->qual)) continue;
+            if (!action->matched || action->commandType != command ||
+                filters_target(action->qual, query, query->resultRelation, walk.context))
+                continue;
             UnfilteredChange change;
             change.command = command;
             change.merge = true;
-            change.table = target_table(query, walk.context);
-            walk.visit(change);
+            if (existing_target(query, query->resultRelation, walk, change)) walk.visit(change);
             break;
+        }
+    }
+}
+
+// The analysed form of upsert_reads_every_target_row(): the INSERT's rows
+// come from a subquery over the target's own table that restricts none of
+// its rows, and DO UPDATE has no WHERE that restricts the target.
+void visit_query_upsert(const Query *query, const Walk &walk) {
+    const OnConflictExpr *conflict = query->onConflict;
+    if (conflict == nullptr || conflict->action != ONCONFLICT_UPDATE) return;
+    Oid table = rt_fetch(query->resultRelation, query->rtable)->relid;
+    const ListCell *cell;
+    foreach (cell, query->rtable) {
+        const auto *rte = lfirst_node(RangeTblEntry, cell);
+        if (rte->rtekind != RTE_SUBQUERY || rte->subquery == nullptr) continue;
+        const Query *source = rte->subquery;
+        if (source->limitCount != nullptr || source->setOperations != nullptr) continue;
+        Index index = 0;
+        const ListCell *inner;
+        foreach (inner, source->rtable) {
+            index++;
+            const auto *read = lfirst_node(RangeTblEntry, inner);
+            if (read->rtekind != RTE_RELATION || read->relid != table) continue;
+            if (filters_target(source->jointree->quals, source, index, walk.context)) continue;
+            if (filters_target(conflict->onConflictWhere, query, query->resultRelation, walk.context)) return;
+            UnfilteredChange change;
+            change.command = CMD_UPDATE;
+            change.upsert = true;
+            assigned_columns(conflict->onConflictSet, change);
+            if (existing_target(query, query->resultRelation, walk, change)) walk.visit(change);
+            return;
         }
     }
 }
@@ -225,21 +563,24 @@ void visit_query(const Query *query, const Walk &walk) {
         const Node *cte = lfirst_node(CommonTableExpr, cell)->ctequery;
         if (cte != nullptr && IsA(cte, Query)) visit_query(castNode(Query, cte), walk);
     }
-    if (query->commandType == CMD_MERGE) return visit_query_merge(query, walk);
-    if (query->commandType != CMD_DELETE && query->commandType != CMD_UPDATE) return;
+    switch (query->commandType) {
+        case CMD_MERGE:
+            return visit_query_merge(query, walk);
+        case CMD_INSERT:
+            return visit_query_upsert(query, walk);
+        case CMD_DELETE:
+        case CMD_UPDATE:
+            break;
+        default:
+            return;
+    }
     // The cheap test first: UPDATE ... WHERE id = $1 needs no catalog look-up.
-    if (analysed_filters_rows(query->jointree->quals)) return;
+    if (filters_target(query->jointree->quals, query, query->resultRelation, walk.context)) return;
     UnfilteredChange change;
     change.command = query->commandType;
     change.has_where = query->jointree->quals != nullptr;
-    change.table = target_table(query, walk.context);
-    if (query->commandType == CMD_UPDATE) {
-        foreach (cell, query->targetList) {
-            const auto *target = lfirst_node(TargetEntry, cell);
-            if (!target->resjunk && target->resname != nullptr) change.set_columns.emplace_back(target->resname);
-        }
-    }
-    walk.visit(change);
+    if (query->commandType == CMD_UPDATE) assigned_columns(query->targetList, change);
+    if (existing_target(query, query->resultRelation, walk, change)) walk.visit(change);
 }
 
 // Calls visit for every unfiltered change in the statement to a table that
@@ -247,14 +588,14 @@ void visit_query(const Query *query, const Walk &walk) {
 template <typename Visit>
 void for_each_unfiltered_change(RuleInput &in, Visit visit) {
     Walk walk{[&](const UnfilteredChange &change) {
-                  if (!in.table_is_new(change.table)) visit(change);
+                  if (change.existing || !in.table_is_new(change.table)) visit(change);
               },
               in.context};
     visit_raw(in.stmt, walk);
 }
 
 std::string missing_where(const UnfilteredChange &change) {
-    return change.has_where ? "has a WHERE clause that references no column" : "has no WHERE clause";
+    return change.has_where ? "has a WHERE clause that restricts none of its rows" : "has no WHERE clause";
 }
 
 std::string joined(const std::vector<std::string> &names) {
@@ -264,8 +605,13 @@ std::string joined(const std::vector<std::string> &names) {
 }
 
 std::string merge_message(const UnfilteredChange &change, const char *verb) {
-    return "MERGE into " + change.table.display() + " joins on a condition that references no column "
+    return "MERGE into " + change.table.display() + " joins on a condition that restricts none of its rows "
            "and " + verb + " every matched row";
+}
+
+std::string upsert_message(const UnfilteredChange &change, const std::vector<std::string> &columns) {
+    return "INSERT ... ON CONFLICT DO UPDATE reads every row of " + change.table.display() +
+           " back into it: every row conflicts, and " + joined(columns) + " is overwritten in every row";
 }
 
 // The assigned columns, split into those added earlier in the script (or
@@ -296,6 +642,7 @@ void check_update_without_where(RuleInput &in) {
         std::vector<std::string> added, existing;
         split_columns(in, change, added, existing);
         if (existing.empty()) return;
+        if (change.upsert) return in.report(change.location, table, upsert_message(change, existing));
         in.report(change.location, table,
                   "UPDATE on " + table + " " + missing_where(change) + ": it overwrites " + joined(existing) +
                       " in every row");
@@ -304,7 +651,7 @@ void check_update_without_where(RuleInput &in) {
 
 void check_backfill_without_where(RuleInput &in) {
     for_each_unfiltered_change(in, [&](const UnfilteredChange &change) {
-        if (change.command != CMD_UPDATE || change.merge) return;
+        if (change.command != CMD_UPDATE || change.merge || change.upsert) return;
         std::vector<std::string> added, existing;
         split_columns(in, change, added, existing);
         if (!existing.empty() || added.empty()) return;

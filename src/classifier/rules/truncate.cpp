@@ -17,7 +17,13 @@ void check_truncate(RuleInput &in) {
     foreach (cell, truncate->relations) {
         const auto *relation = lfirst_node(RangeVar, cell);
         RelName table = rel_name(relation);
-        if (in.table_is_new(table)) continue;
+        if (in.table_is_new(table)) {
+            // A new parent in front of existing tables: TRUNCATE without ONLY
+            // empties its children and partitions too.
+            std::optional<RelName> reached = relation->inh ? in.context.existing_inheritor(table) : std::nullopt;
+            if (!reached) continue;
+            table = *reached;
+        }
         std::string cascade = truncate->behavior == DROP_CASCADE
                                   ? ", and with CASCADE every table that references it"
                                   : "";

@@ -8,7 +8,7 @@ SELECT statement, line, col, rule, severity, object FROM migsafe_check('DELETE F
 SELECT statement, line, col, rule, severity, object FROM migsafe_check('delete from users *');
 -- USING without WHERE: every row that has a partner goes
 SELECT statement, line, col, rule, severity, object FROM migsafe_check('DELETE FROM orders USING customers');
--- a WHERE clause that references no column is no filter
+-- a WHERE clause that restricts none of the target's rows is no filter
 SELECT statement, line, col, rule, object, message FROM migsafe_check($sql$
 DELETE FROM t WHERE true;
 DELETE FROM t WHERE 1 = 1;
@@ -152,3 +152,13 @@ $sql$);
 SELECT migsafe_verdict('DELETE FROM t'), migsafe_verdict('UPDATE t SET a = 1'),
        migsafe_verdict('ALTER TABLE t ADD c int; UPDATE t SET c = 1'),
        migsafe_verdict('DELETE FROM t WHERE id = 1');
+
+-- in the database, IS NOT NULL on a NOT NULL column restricts nothing
+CREATE TABLE filter_facts (id int PRIMARY KEY, note text);
+SELECT rule, object FROM migsafe_check('DELETE FROM filter_facts WHERE id IS NOT NULL');
+SELECT rule, object FROM migsafe_check('DELETE FROM filter_facts WHERE note IS NOT NULL');
+-- a condition on another relation only, a correlated subquery, a self-upsert
+SELECT rule, object FROM migsafe_check('UPDATE filter_facts SET note = NULL FROM t WHERE t.a = 1');
+SELECT rule, object FROM migsafe_check('DELETE FROM filter_facts f WHERE NOT EXISTS (SELECT 1 FROM t WHERE t.a = f.id)');
+SELECT rule, object FROM migsafe_check('INSERT INTO filter_facts SELECT * FROM filter_facts ON CONFLICT (id) DO UPDATE SET note = NULL');
+DROP TABLE filter_facts;

@@ -584,11 +584,15 @@ void visit_query(const Query *query, const Walk &walk) {
 }
 
 // Calls visit for every unfiltered change in the statement to a table that
-// existed before the script (or, in the database, before the transaction).
+// existed before the script (or, in the database, before the transaction)
+// and may hold rows (in the database, a table without a single page holds
+// none: nothing is lost).
 template <typename Visit>
 void for_each_unfiltered_change(RuleInput &in, Visit visit) {
     Walk walk{[&](const UnfilteredChange &change) {
-                  if (change.existing || !in.table_is_new(change.table)) visit(change);
+                  if (!change.existing && in.table_is_new(change.table)) return;
+                  if (in.context.table_is_empty(change.table) == true) return;
+                  visit(change);
               },
               in.context};
     visit_raw(in.stmt, walk);

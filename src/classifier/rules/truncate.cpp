@@ -24,6 +24,7 @@ void check_truncate(RuleInput &in) {
             if (!reached) continue;
             table = *reached;
         }
+        if (in.context.table_is_empty(table) == true) continue;  // no page, no row: nothing is lost
         std::string cascade = truncate->behavior == DROP_CASCADE
                                   ? ", and with CASCADE every table that references it"
                                   : "";
@@ -34,7 +35,7 @@ void check_truncate(RuleInput &in) {
     // that an approval naming only the truncated table does not empty them.
     if (truncate->behavior != DROP_CASCADE) return;
     for (const RelName &table : in.context.truncate_cascade_reaches(truncated_tables(truncate))) {
-        if (in.table_is_new(table)) continue;
+        if (in.table_is_new(table) || in.context.table_is_empty(table) == true) continue;
         in.report(kStatementStart, table.display(),
                   "TRUNCATE ... CASCADE also removes every row of " + table.display() +
                       ", whose foreign key references a truncated table");

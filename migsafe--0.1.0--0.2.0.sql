@@ -26,8 +26,9 @@ LANGUAGE C STABLE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION migsafe_plan(text) IS
     'for each statement of a SQL script: the lock it takes on each table, the work done under it, the table''s size and rows, and its findings';
 
--- Changed: migsafe_status() lists migsafe.require_lock_timeout and
--- migsafe.ddl_lock_timeout. CREATE OR REPLACE keeps its grants.
+-- Changed: migsafe_status() lists migsafe.require_lock_timeout,
+-- migsafe.ddl_lock_timeout and migsafe.mass_change_min_rows. CREATE OR
+-- REPLACE keeps its grants.
 CREATE OR REPLACE FUNCTION migsafe_status(OUT item text, OUT name text, OUT detail text)
 RETURNS SETOF record
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -45,6 +46,8 @@ AS $$
     SELECT 'setting', 'migsafe.require_lock_timeout', current_setting('migsafe.require_lock_timeout')
     UNION ALL
     SELECT 'setting', 'migsafe.ddl_lock_timeout', current_setting('migsafe.ddl_lock_timeout')
+    UNION ALL
+    SELECT 'setting', 'migsafe.mass_change_min_rows', current_setting('migsafe.mass_change_min_rows')
     UNION ALL
     SELECT 'layer', migsafe_guard_layer(),
            CASE WHEN migsafe_guard_layer() LIKE '%shared_preload_libraries%' THEN 'every statement of every session is judged'

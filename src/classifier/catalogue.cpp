@@ -46,6 +46,18 @@ constexpr Rule kRules[] = {
       "A backfill loses no data but rewrites every row under one lock: on a big table, backfill "
       "in batches (UPDATE ... WHERE id BETWEEN ...) outside the schema migration."},
      check_backfill_without_where},
+    {{"mass-delete", dangerous,
+      "A statement that, with what it fired (triggers, rules, cascades), deleted every row of an existing table "
+      "(at least migsafe.mass_change_min_rows; database only, judged after it ran)",
+      "Delete the rows you mean, in batches (DELETE ... WHERE id IN (SELECT id ... LIMIT 1000)); to empty a "
+      "table on purpose, run the statement with an approved migration or in a maintenance window."},
+     nullptr},
+    {{"mass-update", dangerous,
+      "A statement that, with what it fired, overwrote every row of an existing table (at least "
+      "migsafe.mass_change_min_rows; database only, judged after it ran)",
+      "Update the rows you mean, in batches; to rewrite every row on purpose, run the statement with an "
+      "approved migration or in a maintenance window."},
+     nullptr},
     {{"drop-column", dangerous, "ALTER TABLE ... DROP COLUMN of an existing column",
       "Remove a column in steps: stop reading and writing it in the application and deploy "
       "that; then drop it in a later, approved migration (SET migsafe.approved_migration) once "

@@ -121,7 +121,8 @@ public:
     virtual std::optional<bool> not_null_proven(const RelName &, const std::string & /*column*/) const {
         return std::nullopt;
     }
-    // Whether the table certainly holds no row (it has no pages at all).
+    // Whether the table certainly holds no row: neither it nor any of its
+    // children and partitions has a page.
     virtual std::optional<bool> table_is_empty(const RelName &) const { return std::nullopt; }
     // Whether a function of this (possibly qualified) name is volatile;
     // nullopt when no function of that name is known.

@@ -378,15 +378,26 @@ std::optional<bool> DatabaseContext::not_null_proven(const RelName &table, const
     });
 }
 
+// No page in the table, nor in any of its children and partitions (what a
+// statement without ONLY reaches). About to run, the family is locked first
+// (SHARE: no row can be added until the transaction ends), so that rows
+// committed between this answer and the statement's own lock are not lost.
 std::optional<bool> DatabaseContext::table_is_empty(const RelName &table) const {
     Oid relid = plain_table(table);
     if (!OidIsValid(relid)) return std::nullopt;
+    LOCKMODE lock = about_to_run_ ? ShareLock : NoLock;
     bool no_pages = pg_call([&] {
-        Relation rel = RelationIdGetRelation(relid);
-        if (rel == nullptr) return false;
-        bool empty = RelationGetNumberOfBlocks(rel) == 0;
-        RelationClose(rel);
-        return empty;
+        ListCell *cell;
+        foreach (cell, find_all_inheritors(relid, lock, nullptr)) {
+            Relation rel = RelationIdGetRelation(lfirst_oid(cell));
+            if (rel == nullptr) return false;
+            char kind = rel->rd_rel->relkind;  // a foreign table's rows are elsewhere: not known
+            bool empty = kind == RELKIND_PARTITIONED_TABLE ||
+                         ((kind == RELKIND_RELATION || kind == RELKIND_MATVIEW) && RelationGetNumberOfBlocks(rel) == 0);
+            RelationClose(rel);
+            if (!empty) return false;
+        }
+        return true;
     });
     // Pages may hold only dead rows: then nobody knows without a scan.
     if (no_pages) return true;

@@ -15,6 +15,7 @@
 #include "database_context.hpp"
 #include "entry_point.hpp"
 #include "guard.hpp"
+#include "mass_change.hpp"
 #include "settings.hpp"
 #include "state.hpp"
 #include "transaction_objects.hpp"
@@ -209,6 +210,7 @@ void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_onl
 
     RunningUtility saved = running;
     running = {query_string, pstmt->stmt_location, function_body(stmt), IsA(stmt, ExplainStmt), explains_only(stmt)};
+    mass_change::utility_started();
     PG_TRY();
     {
         if (previous_process_utility != nullptr)
@@ -219,8 +221,10 @@ void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_onl
     PG_FINALLY();
     {
         running = saved;
+        mass_change::utility_finished();
     }
     PG_END_TRY();
+    mass_change::utility_succeeded();
 
     if (lock_timeout_level >= 0) AtEOXact_GUC(true, lock_timeout_level);
     if (added.names != NIL) transaction_objects::record_added(added);
@@ -254,6 +258,7 @@ void install() {
     ProcessUtility_hook = process_utility;
     post_parse_analyze_hook = post_parse_analyze;
     planner_hook = planner;
+    mass_change::install();
     transaction_objects::register_callbacks();
     state::register_callbacks();
     installed = true;

@@ -36,6 +36,7 @@ int max_rewrite_size_kb = 100 * 1024;
 bool state_write = false;
 bool require_lock_timeout = false;
 int ddl_lock_timeout_ms = 0;
+int mass_change_min_rows = 1000;
 
 void define() {
     DefineCustomEnumVariable("migsafe.mode", "What migsafe does with a dangerous statement.",
@@ -75,6 +76,11 @@ void define() {
                             "0 turns it off. Statements that commit internally (CONCURRENTLY, VACUUM, REINDEX, "
                             "CLUSTER) are left alone.",
                             &ddl_lock_timeout_ms, 0, 0, INT_MAX, PGC_USERSET, GUC_UNIT_MS, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("migsafe.mass_change_min_rows",
+                            "A statement that deletes or overwrites every row of a table, at least this many, "
+                            "needs an approval (rules mass-delete, mass-update).",
+                            "Counted after the statement and everything it fired ran. 0 turns this check off.",
+                            &mass_change_min_rows, 1000, 0, INT_MAX, PGC_SUSET, 0, nullptr, nullptr, nullptr);
     DefineCustomBoolVariable("migsafe.state_write", "Set by migsafe's own functions while they write its state.",
                              nullptr, &state_write, false, PGC_SUSET,
                              GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE | GUC_NO_RESET_ALL,

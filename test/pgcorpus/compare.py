@@ -253,6 +253,26 @@ def statement_counts(work):
     return counts
 
 
+DML_RULES = re.compile(r"migsafe blocked (delete|update|backfill)-without-where")
+
+
+def dml_with_where_refused(work):
+    """Application DML must never be refused: the enforce run's refusals of a
+    DELETE or UPDATE that has a WHERE clause (or a MERGE, which has an ON),
+    each one a problem (goal 0)."""
+    refused = []
+    dml = 0
+    for row in log_rows(os.path.join(work, "enforce-cluster", "data", "log", "postgresql.csv")):
+        if len(row) <= APPLICATION or row[SEVERITY] != "ERROR" or not DML_RULES.search(row[MESSAGE]):
+            continue
+        dml += 1
+        if "has a WHERE clause" in row[DETAIL] or "joins on a condition" in row[DETAIL]:
+            statement = row[DETAIL].split("Statement: ", 1)[-1].replace("\n", " ")
+            refused.append("%s: %s" % (row[APPLICATION][len(APP_PREFIX):], " ".join(statement.split())[:200]))
+    print("pgcorpus: enforce run: %d DML statements refused, %d of them with a WHERE clause" % (dml, len(refused)))
+    return ["refused with a WHERE clause: " + line for line in refused]
+
+
 def report(work, allow_list):
     import difflib
     with open(os.path.join(work, "order")) as f:
@@ -319,6 +339,7 @@ def report(work, allow_list):
         print("pgcorpus: %s run: %d x %r" % (run, found, pattern.strip()))
         case("guard-active", run, [] if found else ["no %r in any output: migsafe did not judge" % pattern.strip()])
     case("statements-read", "plain", [] if counts else ["no statement read from the server log"])
+    case("dml-with-where", "enforce", dml_with_where_refused(work))
     unattributed = [line for run in runs.values() for line in run[1].get("(unknown session)", [])]
     for line in unattributed:
         print("FAIL crash outside the files' sessions: " + line)

@@ -66,6 +66,9 @@ const std::map<std::string, Severity> kDesignedRules{
     {"set-access-method", Severity::review},
     {"vacuum-full", Severity::review},
     {"cluster", Severity::review},
+    // issue "The DML guard judges what a statement does to the rows"
+    {"mass-delete", Severity::dangerous},
+    {"mass-update", Severity::dangerous},
 };
 
 // Rules only the database's event triggers report: a statement that would
@@ -74,6 +77,8 @@ const std::map<std::string, std::string> kOutsideTheClassifier{
     {"cascade-drop", "DROP TYPE mood CASCADE;"},
     {"large-table-rewrite", "ALTER TABLE big ALTER COLUMN id TYPE bigint;"},
     {"table-rewrite", "ALTER TABLE small ALTER COLUMN id TYPE bigint;"},
+    {"mass-delete", "DELETE FROM jobs WHERE done;"},
+    {"mass-update", "UPDATE jobs SET state = 'new' WHERE state IS NOT NULL;"},
 };
 
 // A statement that triggers each rule (protected: "users").

@@ -1,0 +1,386 @@
+// The by-effect layer of the DML guard (mass_change.hpp).
+//
+// What a statement changed comes from PostgreSQL's own per-table counters of
+// this backend (pgstat: tuples deleted and updated, per (sub)transaction),
+// read for every table an executor starts to change at any nesting level
+// (its result relations, and the partitions an upsert or MERGE routes to),
+// when the top-level statement first reaches it and again when that
+// statement ends. Only a table where the statement deleted or updated at
+// least migsafe.mass_change_min_rows rows is looked at: a scan, with the
+// transaction's own view of the table, that stops at the first row the
+// statement did not write. If there is none, the statement removed or
+// overwrote every row the table held.
+//
+// Not judged: tables created in the transaction, migsafe's own state, the
+// rows a top-level DELETE, UPDATE or MERGE changes in its own target table
+// (its partitions and children, a view's base table) when its WHERE restricts
+// that table (the queue table emptied by DELETE ... WHERE done: the statement
+// says which rows, and the static layer has read it), the logical
+// replication apply worker (the publisher judged the change), and tables of
+// a table access method other than heap.
+#include "mass_change.hpp"
+
+#include "../classifier/catalogue.hpp"
+#include "../classifier/classifier.hpp"
+#include "../parser/pg_call.hpp"
+#include "database_context.hpp"
+#include "entry_point.hpp"
+#include "guard.hpp"
+#include "hooks.hpp"
+#include "settings.hpp"
+#include "state.hpp"
+
+extern "C" {
+#include "access/heapam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/pg_inherits.h"
+#include "executor/executor.h"
+#include "executor/tuptable.h"
+#include "miscadmin.h"
+#include "parser/parser.h"
+#include "pgstat.h"
+#include "replication/logicalworker.h"
+#include "tcop/tcopprot.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+}
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace migsafe::mass_change {
+
+namespace {
+
+ExecutorStart_hook_type previous_start = nullptr;
+ExecutorRun_hook_type previous_run = nullptr;
+ExecutorFinish_hook_type previous_finish = nullptr;
+
+int executor_depth = 0;  // executors running (ExecutorRun, ExecutorFinish)
+int utility_depth = 0;   // utility statements running
+
+// A table the current top-level statement changes: its counters when the
+// statement first reached it.
+struct Watched {
+    Oid relid;
+    int64 deleted;
+    int64 updated;
+};
+
+// The current top-level statement, in TopTransactionContext (plain C data:
+// PostgreSQL may longjmp past any of this).
+struct Statement {
+    Watched *tables;
+    int count;
+    int size;
+    CommandId first_command;  // rows it wrote carry this command id or a later one
+    const char *text;         // the top-level statement's text, when it is DML run by the executor
+    int text_length;
+};
+Statement statement = {nullptr, 0, 0, InvalidCommandId, nullptr, 0};
+
+void forget_statement() { statement = {nullptr, 0, 0, InvalidCommandId, nullptr, 0}; }
+
+bool watching() {
+    return settings::mass_change_min_rows > 0 && hooks::guard_enabled() && !IsLogicalWorker();
+}
+
+// Tuples this backend has deleted and updated in the table, in this
+// transaction and before it (attempts: rolled-back ones count too, and the
+// scan that follows sees through them).
+void read_counters(Oid relid, int64 *deleted, int64 *updated) {
+    *deleted = *updated = 0;
+    PgStat_TableStatus *status = find_tabstat_entry(relid);
+    if (status == nullptr) return;
+    *deleted = status->t_counts.t_tuples_deleted;
+    *updated = status->t_counts.t_tuples_updated;
+    for (PgStat_TableXactStatus *level = status->trans; level != nullptr; level = level->upper) {
+        *deleted += level->tuples_deleted + level->deleted_pre_truncdrop;
+        *updated += level->tuples_updated + level->updated_pre_truncdrop;
+    }
+}
+
+void watch(Oid relid) {
+    for (int i = 0; i < statement.count; i++)
+        if (statement.tables[i].relid == relid) return;
+    if (statement.count == statement.size) {
+        int size = statement.size == 0 ? 8 : statement.size * 2;
+        statement.tables = statement.tables == nullptr
+                               ? static_cast<Watched *>(MemoryContextAlloc(TopTransactionContext, size * sizeof(Watched)))
+                               : static_cast<Watched *>(repalloc(statement.tables, size * sizeof(Watched)));
+        statement.size = size;
+    }
+    Watched *table = &statement.tables[statement.count++];
+    table->relid = relid;
+    read_counters(relid, &table->deleted, &table->updated);
+}
+
+// An INSERT changes existing rows only with ON CONFLICT DO UPDATE.
+bool changes_existing_rows(const QueryDesc *query) {
+    const PlannedStmt *planned = query->plannedstmt;
+    if (planned->resultRelations == NIL) return false;
+    if (query->operation != CMD_INSERT || planned->hasModifyingCTE) return true;
+    const Plan *plan = planned->planTree;
+    return plan != nullptr && IsA(plan, ModifyTable) &&
+           castNode(ModifyTable, plan)->onConflictAction == ONCONFLICT_UPDATE;
+}
+
+// Plain C: PostgreSQL functions called here may raise.
+void watch_query(const QueryDesc *query) {
+    if (!changes_existing_rows(query)) return;
+    const PlannedStmt *planned = query->plannedstmt;
+    if (statement.first_command == InvalidCommandId) {
+        statement.first_command = GetCurrentCommandId(false);
+        if (executor_depth == 0 && utility_depth == 0 && query->sourceText != nullptr) {
+            statement.text = query->sourceText + (planned->stmt_location > 0 ? planned->stmt_location : 0);
+            statement.text_length = planned->stmt_len;
+        }
+    }
+    ListCell *cell;
+    foreach (cell, planned->resultRelations) {
+        Oid relid = rt_fetch(lfirst_int(cell), planned->rtable)->relid;
+        watch(relid);
+        // Rows an upsert or MERGE routes to partitions: the partitions change.
+        if (get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE) continue;
+        ListCell *member;
+        foreach (member, find_all_inheritors(relid, NoLock, nullptr)) watch(lfirst_oid(member));
+    }
+}
+
+void executor_start(QueryDesc *query, int eflags) {
+    if (previous_start != nullptr) previous_start(query, eflags);
+    else standard_ExecutorStart(query, eflags);
+    if ((eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0 && watching()) watch_query(query);
+}
+
+void executor_run(QueryDesc *query, ScanDirection direction, uint64 count, bool execute_once) {
+    executor_depth++;
+    PG_TRY();
+    {
+        if (previous_run != nullptr) previous_run(query, direction, count, execute_once);
+        else standard_ExecutorRun(query, direction, count, execute_once);
+    }
+    PG_FINALLY();
+    {
+        executor_depth--;
+    }
+    PG_END_TRY();
+}
+
+void statement_ended();
+
+void executor_finish(QueryDesc *query) {
+    executor_depth++;
+    PG_TRY();
+    {
+        if (previous_finish != nullptr) previous_finish(query);
+        else standard_ExecutorFinish(query);
+    }
+    PG_FINALLY();
+    {
+        executor_depth--;
+    }
+    PG_END_TRY();
+    // AFTER triggers, foreign-key cascades among them, have fired.
+    if (executor_depth == 0 && utility_depth == 0) statement_ended();
+}
+
+// ---- the judgement, once the statement has ended -------------------------------
+
+// Whether no row of the table is left that the statement did not write: the
+// transaction's own view (SnapshotSelf: what others committed, and what this
+// transaction wrote and did not delete), stopping at the first other row.
+bool every_row_written(Oid relid, CommandId first_command) {
+    return pg_call([&] {
+        Relation rel = table_open(relid, AccessShareLock);
+        if (rel->rd_tableam != GetHeapamTableAmRoutine()) {
+            table_close(rel, AccessShareLock);
+            return false;
+        }
+        TableScanDesc scan = table_beginscan(rel, SnapshotSelf, 0, nullptr);
+        TupleTableSlot *slot = table_slot_create(rel, nullptr);
+        bool all_written = true;
+        while (table_scan_getnextslot(scan, ForwardScanDirection, slot)) {
+            CHECK_FOR_INTERRUPTS();
+            bool should_free = false;
+            HeapTuple tuple = ExecFetchSlotHeapTuple(slot, false, &should_free);
+            TransactionId xmin = HeapTupleHeaderGetXmin(tuple->t_data);
+            bool written = TransactionIdIsCurrentTransactionId(xmin) &&
+                           HeapTupleHeaderGetCmin(tuple->t_data) >= first_command;
+            if (should_free) heap_freetuple(tuple);
+            if (!written) {
+                all_written = false;
+                break;
+            }
+        }
+        ExecDropSingleTupleTableSlot(slot);
+        table_endscan(scan);
+        table_close(rel, AccessShareLock);
+        return all_written;
+    });
+}
+
+// The tables whose rows a top-level DELETE, UPDATE or MERGE changes by its
+// own WHERE (or ON): its target, with its partitions and children, or a
+// view's base table. Empty when the statement is anything else, or when the
+// classifier finds that its condition restricts no row of the target.
+std::vector<Oid> filtered_targets(const char *text, int length) {
+    std::vector<Oid> targets;
+    if (text == nullptr) return targets;
+    std::string sql = length > 0 ? std::string(text, static_cast<std::size_t>(length)) : std::string(text);
+    const char *sql_text = sql.c_str();
+    List *parsed = nullptr;
+    try {
+        parsed = pg_call([&] { return raw_parser(sql_text, RAW_PARSE_DEFAULT); });
+    } catch (const PgError &) {
+        return targets;
+    }
+    if (list_length(parsed) != 1) return targets;
+    Node *stmt = linitial_node(RawStmt, parsed)->stmt;
+    const RangeVar *relation = nullptr;
+    if (IsA(stmt, DeleteStmt)) relation = castNode(DeleteStmt, stmt)->relation;
+    else if (IsA(stmt, UpdateStmt)) relation = castNode(UpdateStmt, stmt)->relation;
+    else if (IsA(stmt, MergeStmt)) relation = castNode(MergeStmt, stmt)->relation;
+    if (relation == nullptr) return targets;
+
+    DatabaseContext context;
+    Script script;
+    script.text = sql;
+    script.statements.push_back({stmt, 0});
+    for (const Finding &finding : classify(script, context))
+        if (finding.rule == "delete-without-where" || finding.rule == "update-without-where" ||
+            finding.rule == "backfill-without-where")
+            return targets;
+
+    Oid target = resolve_relation(rel_name(relation));
+    if (!OidIsValid(target)) return targets;
+    bool inherited = relation->inh;
+    std::optional<RelName> base = context.first_existing_relation(target, false);
+    Oid base_relid = base ? resolve_relation(*base) : InvalidOid;
+    for (Oid root : {target, base_relid}) {
+        if (!OidIsValid(root)) continue;
+        targets.push_back(root);
+        if (!inherited) continue;
+        List *family = pg_call([&] { return find_all_inheritors(root, NoLock, nullptr); });
+        ListCell *cell;
+        foreach (cell, family) targets.push_back(lfirst_oid(cell));
+    }
+    return targets;
+}
+
+std::string count_text(int64 rows) { return std::to_string(static_cast<long long>(rows)); }
+
+// The finding for one watched table, if the statement lost every row of it.
+std::optional<Finding> judge_table(const Watched &before, CommandId first_command, const std::vector<Oid> &filtered) {
+    int64 deleted = 0, updated = 0;
+    read_counters(before.relid, &deleted, &updated);
+    deleted -= before.deleted;
+    updated -= before.updated;
+    const int64 minimum = settings::mass_change_min_rows;
+    if (deleted < minimum && updated < minimum) return std::nullopt;
+    Oid relid = before.relid;
+    if (created_in_transaction(relid) || state::is_state_relation(relid)) return std::nullopt;
+    if (std::find(filtered.begin(), filtered.end(), relid) != filtered.end()) return std::nullopt;
+    if (!every_row_written(relid, first_command)) return std::nullopt;
+    std::optional<RelName> name = DatabaseContext().relation_name(relid);
+    std::string table = name ? name->display() : "relation " + std::to_string(relid);
+    if (deleted >= minimum)
+        return guard::database_finding("mass-delete", table,
+                                       "the statement, with what it fired, deleted " + count_text(deleted) +
+                                           " rows of " + table + " and left none of the rows it held");
+    return guard::database_finding("mass-update", table,
+                                   "the statement, with what it fired, overwrote every row of " + table + " (" +
+                                       count_text(updated) + " rows updated)");
+}
+
+void statement_ended() {
+    if (statement.count == 0) {
+        forget_statement();
+        return;
+    }
+    // Judged once: what judging runs (audit rows) starts a statement of its own.
+    Statement ended = statement;
+    forget_statement();
+    if (!watching()) return;
+    // A SELECT's portal finishes its executor with no snapshot active; the
+    // approvals and windows are read with one.
+    bool pushed = !ActiveSnapshotSet();
+    if (pushed) PushActiveSnapshot(GetTransactionSnapshot());
+    run_guarded([&]() -> Datum {
+        std::vector<Oid> filtered;
+        bool filtered_read = false;
+        Findings findings;
+        for (int i = 0; i < ended.count; i++) {
+            // Read the statement's own filter only for a table it may have emptied.
+            int64 deleted = 0, updated = 0;
+            read_counters(ended.tables[i].relid, &deleted, &updated);
+            if (deleted - ended.tables[i].deleted < settings::mass_change_min_rows &&
+                updated - ended.tables[i].updated < settings::mass_change_min_rows)
+                continue;
+            if (!filtered_read) {
+                filtered = filtered_targets(ended.text, ended.text_length);
+                filtered_read = true;
+            }
+            if (std::optional<Finding> finding = judge_table(ended.tables[i], ended.first_command, filtered))
+                findings.push_back(*finding);
+        }
+        if (findings.empty()) return (Datum)0;
+        const char *text = ended.text != nullptr ? ended.text : debug_query_string;
+        std::string_view statement_text = text != nullptr ? std::string_view(text) : std::string_view();
+        if (ended.text != nullptr && ended.text_length > 0 &&
+            static_cast<std::size_t>(ended.text_length) < statement_text.size())
+            statement_text = statement_text.substr(0, static_cast<std::size_t>(ended.text_length));
+        guard::judge_findings(findings, statement_text);
+        return (Datum)0;
+    });
+    if (pushed) PopActiveSnapshot();  // after an ERROR, the abort pops it
+}
+
+// Before a commit (a procedure's COMMIT too), what is not judged yet is
+// judged; what the transaction watched lives in its memory, gone after it.
+void transaction_event(XactEvent event, void *) {
+    switch (event) {
+        case XACT_EVENT_PRE_COMMIT:
+        case XACT_EVENT_PRE_PREPARE:
+            statement_ended();
+            break;
+        case XACT_EVENT_COMMIT:
+        case XACT_EVENT_ABORT:
+        case XACT_EVENT_PREPARE:
+        case XACT_EVENT_PARALLEL_COMMIT:
+        case XACT_EVENT_PARALLEL_ABORT:
+            forget_statement();
+            break;
+        default:
+            break;
+    }
+}
+
+}  // namespace
+
+void install() {
+    previous_start = ExecutorStart_hook;
+    previous_run = ExecutorRun_hook;
+    previous_finish = ExecutorFinish_hook;
+    ExecutorStart_hook = executor_start;
+    ExecutorRun_hook = executor_run;
+    ExecutorFinish_hook = executor_finish;
+    RegisterXactCallback(transaction_event, nullptr);
+}
+
+void utility_started() { utility_depth++; }
+
+void utility_finished() { utility_depth--; }
+
+void utility_succeeded() {
+    if (utility_depth == 0 && executor_depth == 0) statement_ended();
+}
+
+}  // namespace migsafe::mass_change

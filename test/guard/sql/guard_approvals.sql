@@ -3,6 +3,7 @@
 CREATE TABLE invoices (id int PRIMARY KEY, legacy_code text, note text);
 CREATE TABLE customers (id int PRIMARY KEY, old_flag boolean);
 INSERT INTO invoices VALUES (1, 'A', 'n');
+INSERT INTO customers VALUES (1, true);
 SET migsafe.mode = enforce;
 \set VERBOSITY terse
 

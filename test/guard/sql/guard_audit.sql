@@ -2,6 +2,7 @@
 -- refused leaves none (its transaction aborts; the server log has it); where
 -- no row can be written, the server log gets it and the statement still runs.
 CREATE TABLE logs (id int);
+INSERT INTO logs VALUES (1);
 SET migsafe.mode = enforce;
 SET application_name = 'migsafe audit test';
 \set VERBOSITY terse
@@ -11,6 +12,7 @@ SELECT migsafe_approve('clean_logs', 'logs are exported nightly', '1 hour', ARRA
 SET migsafe.approved_migration = 'clean_logs';
 TRUNCATE logs;
 RESET migsafe.approved_migration;
+INSERT INTO logs VALUES (2);
 SELECT migsafe_open_window('5 minutes', 'clean-up') AS w \gset
 DELETE FROM logs;
 SELECT migsafe_close_window(:w);

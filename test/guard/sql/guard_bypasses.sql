@@ -87,6 +87,7 @@ CREATE TABLE vault_adopted (id int, secret text);
 ALTER TABLE vault_adopted INHERIT vault;
 SELECT migsafe_open_window('5 minutes', 'add a child', ARRAY['vault']) AS w \gset
 CREATE TABLE vault_heir () INHERITS (vault);
+INSERT INTO vault_heir VALUES (3, 'c');
 SELECT migsafe_close_window(:w);
 DROP TABLE vault_heir;
 TRUNCATE vault_heir;
@@ -96,12 +97,14 @@ ALTER TABLE vault_heir NO INHERIT vault;
 CREATE TABLE ledger (id int, amount int) PARTITION BY RANGE (id);
 CREATE TABLE ledger_low PARTITION OF ledger FOR VALUES FROM (0) TO (10) PARTITION BY RANGE (id);
 CREATE TABLE ledger_low_a PARTITION OF ledger_low FOR VALUES FROM (0) TO (5);
+INSERT INTO ledger VALUES (1, 1);
 SELECT migsafe_protect('ledger', 'bypass tests');
 DROP TABLE ledger_low_a;
 TRUNCATE ledger_low_a;
 ALTER TABLE ledger_low DETACH PARTITION ledger_low_a;
 SELECT migsafe_open_window('5 minutes', 'add a partition', ARRAY['ledger']) AS w \gset
 CREATE TABLE ledger_high PARTITION OF ledger FOR VALUES FROM (10) TO (20);
+INSERT INTO ledger VALUES (10, 1);
 SELECT migsafe_close_window(:w);
 DROP TABLE ledger_high;
 TRUNCATE ledger_high;
@@ -117,6 +120,7 @@ ALTER TABLE holder ATTACH PARTITION vault_solo FOR VALUES FROM (0) TO (100);
 -- the parent; with ONLY the child is left alone and the statement runs.
 CREATE TABLE family (id int, note text, extra int);
 CREATE TABLE family_kept () INHERITS (family);
+INSERT INTO family VALUES (2, 'parent', 2);
 INSERT INTO family_kept VALUES (1, 'kept', 1);
 CREATE TABLE split (id int, extra int) PARTITION BY RANGE (id);
 CREATE TABLE split_kept PARTITION OF split FOR VALUES FROM (0) TO (10);

@@ -6,6 +6,7 @@ CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
 CREATE EXTENSION IF NOT EXISTS pgaudit;
 CREATE EXTENSION IF NOT EXISTS set_user;
 CREATE TABLE neighbours (id int);
+INSERT INTO neighbours VALUES (3);
 SET migsafe.mode = enforce;
 \set VERBOSITY terse
 

@@ -1,6 +1,7 @@
 -- Privileges: the state is written only through the functions; EXECUTE on
 -- them is granted by a DBA to the roles that may approve.
 CREATE TABLE reports (id int);
+INSERT INTO reports VALUES (1);
 GRANT ALL ON reports TO migsafe_app;
 SET migsafe.mode = enforce;
 \set VERBOSITY terse

@@ -2,8 +2,10 @@
 -- or a window that names them, whatever name or path reaches them.
 CREATE SCHEMA billing;
 CREATE TABLE "Skill" (id int PRIMARY KEY, name text);
+INSERT INTO "Skill" VALUES (2, 'plpgsql');
 CREATE TABLE billing.ledger (id int PRIMARY KEY, amount int) PARTITION BY RANGE (id);
 CREATE TABLE billing.ledger_2026 PARTITION OF billing.ledger FOR VALUES FROM (0) TO (1000);
+INSERT INTO billing.ledger VALUES (1, 100);
 CREATE TABLE plain (id int);
 SET migsafe.mode = enforce;
 \set VERBOSITY terse

@@ -4,6 +4,7 @@
 BEGIN;  -- one transaction: the index on a new table is no lock hazard
 CREATE SCHEMA legacy;
 CREATE TABLE legacy.t (id int);
+INSERT INTO legacy.t VALUES (1);
 CREATE TABLE users (id int PRIMARY KEY, name text NOT NULL, email text, CONSTRAINT name_set CHECK (name <> ''));
 INSERT INTO users VALUES (1, 'ada', 'ada@example.com'), (2, 'bob', NULL);
 CREATE INDEX users_email ON users (email);
@@ -62,6 +63,19 @@ INSERT INTO scratch SELECT generate_series(1, 3);
 -- a comment that says DROP TABLE users; is not a statement
 SELECT 'DROP TABLE users' AS text, $$TRUNCATE users$$ AS dollar;
 
+-- a table without a single page holds no row: emptying it loses nothing and
+-- runs (the table is not new: an earlier transaction created it); after one
+-- INSERT the same statements are refused, and the row stays
+CREATE TABLE emptied (a int);
+TRUNCATE emptied;
+DELETE FROM emptied;
+UPDATE emptied SET a = 0;
+INSERT INTO emptied VALUES (1);
+TRUNCATE emptied;
+DELETE FROM emptied;
+UPDATE emptied SET a = 0;
+SELECT count(*) AS emptied_rows, max(a) AS a FROM emptied;
+
 -- review rules follow migsafe.review_action: warn (default) ...
 ALTER TABLE users ALTER COLUMN name TYPE varchar(100);
 ALTER TABLE scratch RENAME TO scratch2;
@@ -104,7 +118,7 @@ SELECT rules, objects, outcome, approval FROM migsafe.audit_log ORDER BY id;
 -- off: nothing is judged
 SET migsafe.mode = off;
 DROP ROLE migsafe_owner_of_nothing;
-DROP TABLE scratch;
+DROP TABLE scratch, emptied;
 SELECT count(*) AS audit_rows FROM migsafe.audit_log;
 DROP TABLE users CASCADE;
 TRUNCATE migsafe.audit_log, migsafe.protected_tables;

@@ -3,6 +3,15 @@
 SET migsafe.mode = enforce;
 \set VERBOSITY terse
 
+-- the state holds rows, as on a server in use: a protected table, an
+-- approval, an audit row
+CREATE TABLE kept (id int);
+SELECT migsafe_protect('kept', 'self-protection test');
+SELECT migsafe_approve('earlier_migration', 'self-protection test') IS NOT NULL;
+SET migsafe.mode = warn;
+ALTER TABLE kept ADD COLUMN note text;
+SET migsafe.mode = enforce;
+
 DROP EXTENSION migsafe;
 DROP EVENT TRIGGER migsafe_sql_drop;
 ALTER EVENT TRIGGER migsafe_table_rewrite DISABLE;
@@ -57,6 +66,7 @@ SELECT rules, objects, outcome, approval FROM migsafe.audit_log ORDER BY id;
 -- check against its state is refused, with an error that says how to
 -- repair; statements no rule concerns still run
 CREATE TABLE victim (id int);
+INSERT INTO victim VALUES (1);
 BEGIN;
 SET LOCAL migsafe.mode = off;  -- the guard would refuse breaking its state
 ALTER EXTENSION migsafe DROP TABLE migsafe.protected_tables;
@@ -75,5 +85,5 @@ ROLLBACK;
 SELECT count(*) AS protected_tables_kept FROM migsafe.protected_tables;
 
 SET migsafe.mode = off;
-DROP TABLE victim;
-TRUNCATE migsafe.audit_log, migsafe.approvals, migsafe.windows;
+DROP TABLE victim, kept;
+TRUNCATE migsafe.audit_log, migsafe.approvals, migsafe.windows, migsafe.protected_tables;

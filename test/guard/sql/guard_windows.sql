@@ -3,6 +3,7 @@
 CREATE TABLE sessions (id int);
 CREATE TABLE carts (id int);
 INSERT INTO sessions VALUES (1), (2);
+INSERT INTO carts VALUES (1);
 SET migsafe.mode = enforce;
 \set VERBOSITY terse
 
@@ -32,6 +33,7 @@ DELETE FROM sessions;
 SELECT migsafe_open_window('5 minutes', 'carts only', ARRAY['carts']) IS NOT NULL;
 TRUNCATE carts;
 TRUNCATE sessions;
+INSERT INTO carts VALUES (2);
 TRUNCATE carts, sessions;
 
 -- expired windows close themselves

@@ -116,10 +116,13 @@ constexpr Rule kRules[] = {
       "Small tables rewrite quickly, but the rewrite still blocks every query on the table while "
       "it runs; check the table's size and traffic first."},
      nullptr},
-    {{"alter-column-type", review, "ALTER COLUMN ... TYPE / SET DATA TYPE on an existing column",
-      "A type change may rewrite the table under an exclusive lock and can lose data (narrowing, "
-      "casts). Add a new column, backfill it in batches, switch the application, then drop the "
-      "old column."},
+    {{"alter-column-type", review,
+      "ALTER COLUMN ... TYPE / SET DATA TYPE on an existing column (dangerous when the conversion can "
+      "change or lose stored values)",
+      "Add a new column of the new type, backfill it in batches, verify every row converted as "
+      "intended, switch the application to it, and drop the old column in a later migration. A "
+      "widening that PostgreSQL makes in place (varchar(20) to varchar(40) or text) needs only a "
+      "short lock_timeout."},
      check_alter_column_type, T_AlterTableStmt},
     {{"rename-table", review, "ALTER TABLE ... RENAME TO or SET SCHEMA of an existing table",
       "Running code still uses the old name: create the new table or a view under the new name, "

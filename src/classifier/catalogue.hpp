@@ -11,7 +11,7 @@ namespace migsafe {
 
 struct RuleInfo {
     const char *id;        // stable kebab-case id, also the doc page name
-    Severity severity;
+    Severity severity;     // of its findings, unless the check reports one with another
     const char *summary;   // one line: what the rule flags
     const char *hint;      // the safe alternative, shown with every finding
     bool opt_in = false;   // runs only when switched on (Context::opted_in)

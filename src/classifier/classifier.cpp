@@ -39,9 +39,14 @@ bool ProtectedNames::opted_in(std::string_view rule) const {
 }
 
 void RuleInput::report(int location, const std::string &object, const std::string &message) {
+    report(location, object, message, rule_->severity);
+}
+
+void RuleInput::report(int location, const std::string &object, const std::string &message, Severity severity) {
     int offset = location >= 0 ? location : statement_.location;
     LineCol position = lines_.at_byte(offset);
     Finding finding = finding_of(*rule_, object, message);
+    finding.severity = severity;
     finding.statement = index_;
     finding.line = position.line;
     finding.col = position.col;

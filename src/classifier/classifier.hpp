@@ -8,6 +8,7 @@
 #include "pg_nodes.hpp"
 #include "script_state.hpp"
 #include "source_position.hpp"
+#include "type_change.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -114,6 +115,13 @@ public:
     // Whether ALTER COLUMN ... TYPE to this type (no USING) rewrites the table.
     virtual std::optional<bool> type_change_rewrites(const RelName &, const std::string & /*column*/,
                                                      const TypeName *) const {
+        return std::nullopt;
+    }
+    // The column's current type and the type ALTER COLUMN ... TYPE changes
+    // it to (explicit_cast: USING the column cast to it), as the catalog
+    // resolves them (alter-column-type: whether stored values can change).
+    virtual std::optional<TypeChange> type_change(const RelName &, const std::string & /*column*/, const TypeName *,
+                                                  bool /*explicit_cast*/) const {
         return std::nullopt;
     }
     // Whether a validated CHECK constraint proves the column holds no NULL,

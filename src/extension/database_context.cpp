@@ -8,6 +8,8 @@ extern "C" {
 #include "catalog/heap.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_inherits.h"
+#include "catalog/pg_namespace.h"
+#include "catalog/pg_type.h"
 #include "miscadmin.h"
 #include "commands/dbcommands.h"
 #include "commands/extension.h"
@@ -307,6 +309,83 @@ bool conversion_rewrites(Node *expr, AttrNumber attnum) {
     }
 }
 
+// Whether the planned conversion only relabels the column's stored value:
+// binary-coercible casts and domains, with the length coercions that cannot
+// fail already folded away by the planner.
+bool keeps_stored_bytes(Node *expr, AttrNumber attnum) {
+    for (;;) {
+        if (IsA(expr, Var) && castNode(Var, expr)->varattno == attnum) return true;
+        if (IsA(expr, RelabelType)) {
+            expr = reinterpret_cast<Node *>(castNode(RelabelType, expr)->arg);
+        } else if (IsA(expr, CoerceToDomain)) {
+            // A domain's constraints can only refuse a value, never change it.
+            expr = reinterpret_cast<Node *>(castNode(CoerceToDomain, expr)->arg);
+        } else {
+            return false;
+        }
+    }
+}
+
+// A type as the catalog describes it: the base type (past any domain), or
+// for an array the base type of its elements, with the typmod that applies
+// and the type's name; schema is null for pg_catalog. Filled inside
+// pg_call(): nothing here has a destructor.
+struct CatalogType {
+    Oid type;
+    int32 typmod;
+    bool array;
+    const char *schema;
+    const char *name;
+};
+
+CatalogType catalog_type(Oid type, int32 typmod) {
+    CatalogType found{InvalidOid, -1, false, nullptr, nullptr};
+    type = getBaseTypeAndTypmod(type, &typmod);
+    Oid element = get_element_type(type);
+    if (OidIsValid(element)) {
+        found.array = true;
+        type = getBaseTypeAndTypmod(element, &typmod);
+    }
+    HeapTuple tuple = SearchSysCache1(TYPEOID, ObjectIdGetDatum(type));
+    if (!HeapTupleIsValid(tuple)) return found;
+    auto *form = reinterpret_cast<Form_pg_type>(GETSTRUCT(tuple));
+    found.name = pstrdup(NameStr(form->typname));
+    found.schema = form->typnamespace == PG_CATALOG_NAMESPACE ? nullptr : get_namespace_name(form->typnamespace);
+    ReleaseSysCache(tuple);
+    found.type = type;
+    found.typmod = typmod;
+    return found;
+}
+
+// The typmod as the modifiers written in SQL (type_change.hpp): varchar(20)
+// is stored as 24, numeric(12,2) as (12 << 16 | 2) + 4, interval's fields
+// and precision share one.
+std::vector<int> written_mods(const std::string &name, bool in_catalog_schema, int32 typmod) {
+    if (typmod < 0) return {};
+    if (!in_catalog_schema) return {typmod};
+    if (name == "varchar" || name == "bpchar") return {typmod - static_cast<int32>(VARHDRSZ)};
+    if (name == "numeric") {
+        int32 packed = typmod - static_cast<int32>(VARHDRSZ);
+        return {(packed >> 16) & 0xFFFF, ((packed & 0x7FF) ^ 1024) - 1024};
+    }
+    if (name == "interval") {
+        int range = INTERVAL_RANGE(typmod), precision = INTERVAL_PRECISION(typmod);
+        if (range == INTERVAL_FULL_RANGE && precision == INTERVAL_FULL_PRECISION) return {};
+        return {range, precision};
+    }
+    return {typmod};  // bit and varbit lengths, time precisions
+}
+
+ColumnType column_type(const CatalogType &type) {
+    ColumnType column;
+    std::string name = type.name;
+    bool in_catalog_schema = type.schema == nullptr;
+    column.name = in_catalog_schema ? name : quote_ident(type.schema) + "." + quote_ident(name);
+    column.mods = written_mods(name, in_catalog_schema, type.typmod);
+    column.array = type.array;
+    return column;
+}
+
 // The relation's OID when it is an ordinary table (not partitioned, not a
 // view), else InvalidOid.
 Oid plain_table(const RelName &table) {
@@ -344,6 +423,57 @@ std::optional<bool> DatabaseContext::type_change_rewrites(const RelName &table, 
         conversion = reinterpret_cast<Node *>(expression_planner(reinterpret_cast<Expr *>(conversion)));
         return conversion_rewrites(conversion, attnum);
     });
+}
+
+// From the column's type and the new one, as PostgreSQL will convert
+// (ATPrepAlterColumnType): whether the conversion keeps the stored bytes,
+// and both types for the classifier's table of lossless conversions.
+std::optional<TypeChange> DatabaseContext::type_change(const RelName &table, const std::string &column,
+                                                      const TypeName *type, bool explicit_cast) const {
+    if (type->pct_type || type->setof) return std::nullopt;
+    Oid relid = resolve_relation(table);
+    if (!OidIsValid(relid)) return std::nullopt;
+    const char *name = column.c_str();
+    struct Facts {
+        bool known;
+        bool keeps_bytes;
+        CatalogType from;
+        CatalogType to;
+    };
+    Facts facts = pg_call([&]() -> Facts {
+        Facts found{};
+        char kind = get_rel_relkind(relid);
+        if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE && kind != RELKIND_MATVIEW &&
+            kind != RELKIND_FOREIGN_TABLE)
+            return found;
+        AttrNumber attnum = get_attnum(relid, name);
+        if (attnum <= 0) return found;
+        Oid old_type = InvalidOid, collation = InvalidOid;
+        int32 old_typmod = -1;
+        get_atttypetypmodcoll(relid, attnum, &old_type, &old_typmod, &collation);
+        int32 new_typmod = -1;
+        Type new_type = LookupTypeName(nullptr, type, &new_typmod, true);
+        if (new_type == nullptr) return found;
+        Oid new_type_oid = typeTypeId(new_type);
+        ReleaseSysCache(new_type);
+        Node *column_value = reinterpret_cast<Node *>(makeVar(1, attnum, old_type, old_typmod, collation, 0));
+        Node *conversion = coerce_to_target_type(
+            nullptr, column_value, old_type, new_type_oid, new_typmod,
+            explicit_cast ? COERCION_EXPLICIT : COERCION_ASSIGNMENT,
+            explicit_cast ? COERCE_EXPLICIT_CAST : COERCE_IMPLICIT_CAST, -1);
+        // No conversion: PostgreSQL refuses the statement; the types still
+        // say what it was meant to do.
+        if (conversion != nullptr) {
+            conversion = reinterpret_cast<Node *>(expression_planner(reinterpret_cast<Expr *>(conversion)));
+            found.keeps_bytes = keeps_stored_bytes(conversion, attnum);
+        }
+        found.from = catalog_type(old_type, old_typmod);
+        found.to = catalog_type(new_type_oid, new_typmod);
+        found.known = OidIsValid(found.from.type) && OidIsValid(found.to.type);
+        return found;
+    });
+    if (!facts.known) return std::nullopt;
+    return TypeChange{column_type(facts.from), column_type(facts.to), facts.keeps_bytes};
 }
 
 std::optional<bool> DatabaseContext::not_null_proven(const RelName &table, const std::string &column) const {

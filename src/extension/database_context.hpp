@@ -41,6 +41,8 @@ public:
     void before_statement() const override;
     std::optional<bool> type_change_rewrites(const RelName &table, const std::string &column,
                                              const TypeName *type) const override;
+    std::optional<TypeChange> type_change(const RelName &table, const std::string &column, const TypeName *type,
+                                          bool explicit_cast) const override;
     std::optional<bool> not_null_proven(const RelName &table, const std::string &column) const override;
     std::optional<bool> table_is_empty(const RelName &table) const override;
     std::optional<bool> function_is_volatile(const List *name) const override;

@@ -116,6 +116,80 @@ TEST(AlterColumnType, SetDataTypeWithUsing) {
               (Strings{"users.email"}));
 }
 
+// Offline the column's current type is unknown: a new type that can hold
+// less than the types usually changed to it is dangerous.
+TEST(AlterColumnType, ConversionsThatCanLoseValuesAreDangerous) {
+    const char *dangerous[] = {
+        "ALTER TABLE t ALTER COLUMN v TYPE varchar(2) USING substr(v, 1, 2);",
+        "ALTER TABLE t ALTER COLUMN v TYPE text USING NULL;",
+        "ALTER TABLE t ALTER COLUMN v TYPE bigint USING v * 100;",
+        "ALTER TABLE t ALTER COLUMN v TYPE numeric(10,0);",
+        R"(ALTER TABLE "X" ALTER COLUMN "d" SET DATA TYPE DATE;)",
+        "ALTER TABLE t ALTER COLUMN v TYPE integer;",
+        "ALTER TABLE t ALTER COLUMN v TYPE smallint;",
+        "ALTER TABLE t ALTER COLUMN v TYPE real;",
+        "ALTER TABLE t ALTER COLUMN v TYPE double precision;",
+        "ALTER TABLE t ALTER COLUMN v TYPE timestamp;",
+        "ALTER TABLE t ALTER COLUMN v TYPE timestamp(3);",
+        "ALTER TABLE t ALTER COLUMN v TYPE timestamptz(3);",
+        "ALTER TABLE t ALTER COLUMN v TYPE time;",
+        "ALTER TABLE t ALTER COLUMN v TYPE varchar(20);",
+        "ALTER TABLE t ALTER COLUMN v TYPE char(3);",
+        "ALTER TABLE t ALTER COLUMN v TYPE jsonb USING v::jsonb;",
+        R"(ALTER TABLE t ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");)",
+        R"(ALTER TABLE t ALTER COLUMN "at" SET DATA TYPE TIMESTAMPTZ(3) USING "at" AT TIME ZONE 'UTC';)",
+    };
+    for (const char *sql : dangerous) {
+        Findings findings = of_rule(check(sql), "alter-column-type");
+        ASSERT_EQ(findings.size(), 1u) << sql;
+        EXPECT_EQ(findings[0].severity, Severity::dangerous) << sql;
+    }
+}
+
+TEST(AlterColumnType, WideningsStayReview) {
+    const char *review[] = {
+        "ALTER TABLE t ALTER COLUMN v TYPE bigint;",
+        "ALTER TABLE t ALTER COLUMN v TYPE text;",
+        "ALTER TABLE t ALTER COLUMN v TYPE varchar;",
+        "ALTER TABLE t ALTER COLUMN v TYPE numeric;",
+        "ALTER TABLE t ALTER COLUMN v TYPE timestamptz;",
+        "ALTER TABLE t ALTER COLUMN v TYPE text[];",
+        // a plain cast of the column to the new type converts, nothing more
+        "ALTER TABLE t ALTER COLUMN v TYPE bigint USING v::bigint;",
+        "ALTER TABLE t ALTER COLUMN v TYPE text USING (v::text);",
+        "ALTER TABLE t ALTER COLUMN v TYPE bigint USING v;",
+    };
+    for (const char *sql : review)
+        EXPECT_EQ(summary(of_rule(check(sql), "alter-column-type")), (Strings{"1:1:1 alter-column-type review t.v"}))
+            << sql;
+}
+
+TEST(AlterColumnType, MessagesSayWhatIsLost) {
+    Findings using_expression = check("ALTER TABLE t ALTER COLUMN v TYPE varchar(2) USING substr(v, 1, 2);");
+    ASSERT_EQ(using_expression.size(), 1u);
+    EXPECT_EQ(using_expression[0].message, "ALTER COLUMN ... TYPE of t.v: USING substr(...) rewrites every value");
+    Findings date = check(R"(ALTER TABLE "X" ALTER COLUMN "d" SET DATA TYPE DATE;)");
+    ASSERT_EQ(date.size(), 1u);
+    EXPECT_EQ(date[0].message,
+              R"(ALTER COLUMN ... TYPE changes "X".d to date without knowing its current type: a timestamp loses )"
+              "its time of day");
+    Findings varchar = check("ALTER TABLE t ALTER COLUMN v TYPE varchar(20);");
+    ASSERT_EQ(varchar.size(), 1u);
+    EXPECT_TRUE(mentions(varchar[0].message, {"varchar(20)", "longer than 20 characters fail or are cut"}))
+        << varchar[0].message;
+}
+
+TEST(AlterColumnType, DangerousConversionOfANewColumnIsNotFlagged) {
+    EXPECT_EQ(rules_of(check("CREATE TABLE t (v text); ALTER TABLE t ALTER v TYPE varchar(2) USING substr(v, 1, 2);")),
+              Strings{});
+    EXPECT_EQ(rules_of(check("ALTER TABLE t ADD COLUMN d timestamp; ALTER TABLE t ALTER d TYPE date;")), Strings{});
+}
+
+TEST(AlterColumnType, OneStatementMixesDangerousAndReviewColumns) {
+    EXPECT_EQ(summary(check("ALTER TABLE t ALTER a TYPE bigint, ALTER b TYPE date;")),
+              (Strings{"1:1:1 alter-column-type review t.a", "1:1:1 alter-column-type dangerous t.b"}));
+}
+
 TEST(AlterColumnType, OneFindingPerColumn) {
     EXPECT_EQ(objects_of(check("ALTER TABLE t ALTER a TYPE bigint, ALTER b TYPE text;")), (Strings{"t.a", "t.b"}));
 }

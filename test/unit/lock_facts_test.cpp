@@ -18,6 +18,8 @@ namespace {
 class FactsContext final : public Context {
 public:
     std::map<std::string, bool> rewrites, proven, empty, volatile_functions;
+    std::map<std::string, TypeChange> types;  // "table.column": its type and the new one
+    mutable std::vector<bool> explicit_casts;  // what type_change() was asked
     bool lock_timeout = false;
     bool require_lock_timeout = false;
 
@@ -26,6 +28,12 @@ public:
     std::optional<bool> type_change_rewrites(const RelName &table, const std::string &column,
                                              const TypeName *) const override {
         return find(rewrites, table.display() + "." + column);
+    }
+    std::optional<TypeChange> type_change(const RelName &table, const std::string &column, const TypeName *,
+                                          bool explicit_cast) const override {
+        explicit_casts.push_back(explicit_cast);
+        auto it = types.find(table.display() + "." + column);
+        return it == types.end() ? std::nullopt : std::optional<TypeChange>(it->second);
     }
     std::optional<bool> not_null_proven(const RelName &table, const std::string &column) const override {
         return find(proven, table.display() + "." + column);
@@ -51,7 +59,7 @@ Findings with(const std::string &sql, const Context &context, const std::string 
 }
 
 TEST(AlterColumnType, OfflineItMayRewrite) {
-    Findings findings = of_rule(check("ALTER TABLE t ALTER COLUMN name TYPE varchar(100);"), "alter-column-type");
+    Findings findings = of_rule(check("ALTER TABLE t ALTER COLUMN name TYPE text;"), "alter-column-type");
     ASSERT_EQ(findings.size(), 1u);
     EXPECT_TRUE(mentions(findings[0].message, {"may rewrite"}));
 }
@@ -61,12 +69,85 @@ TEST(AlterColumnType, TheDatabaseKnowsABinaryCoercibleChangeRewritesNothing) {
     context.rewrites["t.name"] = false;
     context.rewrites["t.code"] = true;
     EXPECT_TRUE(with("ALTER TABLE t ALTER COLUMN name TYPE text;", context, "alter-column-type").empty());
-    Findings findings = with("ALTER TABLE t ALTER COLUMN code TYPE int;", context, "alter-column-type");
+    Findings findings = with("ALTER TABLE t ALTER COLUMN code TYPE bigint;", context, "alter-column-type");
     ASSERT_EQ(findings.size(), 1u);
     EXPECT_TRUE(mentions(findings[0].message, {"it rewrites t"}));
     // USING always rewrites, whatever the types.
-    EXPECT_EQ(with("ALTER TABLE t ALTER COLUMN name TYPE text USING upper(name);", context, "alter-column-type").size(),
+    EXPECT_EQ(with("ALTER TABLE t ALTER COLUMN name TYPE text USING name::text;", context, "alter-column-type").size(),
               1u);
+}
+
+ColumnType type(const std::string &name, std::vector<int> mods = {}) {
+    return ColumnType{name, std::move(mods), false};
+}
+
+// In the database the column's current type is known: a conversion is judged
+// from both types, and the offline verdict is refined both ways.
+TEST(AlterColumnType, TheDatabaseJudgesTheConversionFromBothTypes) {
+    FactsContext context;
+    context.types["t.narrow"] = {type("varchar", {40}), type("varchar", {20})};
+    context.types["t.wide"] = {type("varchar", {20}), type("varchar", {40}), true};
+    context.types["t.day"] = {type("timestamp"), type("date")};
+    context.types["t.id"] = {type("int4"), type("int8")};
+    context.types["t.small"] = {type("int8"), type("int4")};
+    context.types["t.score"] = {type("int4"), type("float8")};
+    context.types["t.amount"] = {type("numeric", {10, 2}), type("numeric", {12, 2})};
+    context.types["t.at"] = {type("timestamptz"), type("timestamp")};
+    context.rewrites["t.wide"] = false;
+    context.rewrites["t.id"] = true;
+    context.rewrites["t.score"] = true;
+    context.rewrites["t.amount"] = false;
+    context.rewrites["t.at"] = false;  // a session in UTC: PostgreSQL rewrites nothing
+
+    Findings narrow = with("ALTER TABLE t ALTER COLUMN narrow TYPE varchar(20);", context, "alter-column-type");
+    ASSERT_EQ(narrow.size(), 1u);
+    EXPECT_EQ(narrow[0].severity, Severity::dangerous);
+    EXPECT_EQ(narrow[0].message,
+              "ALTER COLUMN ... TYPE narrows t.narrow from varchar(40) to varchar(20): longer values fail or are cut");
+    Findings day = with("ALTER TABLE t ALTER COLUMN day TYPE date;", context, "alter-column-type");
+    ASSERT_EQ(day.size(), 1u);
+    EXPECT_EQ(day[0].message, "ALTER COLUMN ... TYPE changes t.day from timestamp to date: the time of day is dropped");
+    EXPECT_EQ(with("ALTER TABLE t ALTER COLUMN small TYPE int;", context, "alter-column-type")[0].severity,
+              Severity::dangerous);
+    // The values stay; the stored time zone does not, whatever the rewrite.
+    Findings at = with("ALTER TABLE t ALTER COLUMN at TYPE timestamp;", context, "alter-column-type");
+    ASSERT_EQ(at.size(), 1u);
+    EXPECT_EQ(at[0].severity, Severity::dangerous);
+
+    EXPECT_TRUE(with("ALTER TABLE t ALTER COLUMN wide TYPE varchar(40);", context, "alter-column-type").empty());
+    EXPECT_TRUE(with("ALTER TABLE t ALTER COLUMN amount TYPE numeric(12,2);", context, "alter-column-type").empty());
+    Findings plain_cast =
+        with("ALTER TABLE t ALTER COLUMN id TYPE bigint USING id::bigint;", context, "alter-column-type");
+    EXPECT_EQ(summary(plain_cast), (Strings{"1:1:1 alter-column-type review t.id"}));
+    // Offline a new type of double precision is dangerous; integer to it keeps every value.
+    EXPECT_EQ(summary(with("ALTER TABLE t ALTER COLUMN score TYPE double precision;", context, "alter-column-type")),
+              (Strings{"1:1:1 alter-column-type review t.score"}));
+    // A column the catalog does not know gets the offline verdict.
+    EXPECT_EQ(with("ALTER TABLE t ALTER COLUMN other TYPE date;", context, "alter-column-type")[0].severity,
+              Severity::dangerous);
+    EXPECT_EQ(with("ALTER TABLE t ALTER COLUMN other TYPE bigint;", context, "alter-column-type")[0].severity,
+              Severity::review);
+}
+
+TEST(AlterColumnType, TheDatabaseTrustsAConversionThatKeepsTheStoredBytes) {
+    FactsContext context;
+    // a binary-coercible cast between two types the table does not list
+    context.types["t.c"] = {type("cidr"), type("inet"), true};
+    EXPECT_EQ(with("ALTER TABLE t ALTER COLUMN c TYPE inet;", context, "alter-column-type")[0].severity,
+              Severity::review);
+}
+
+TEST(AlterColumnType, UsingThatComputesValuesIsDangerousWhateverTheTypes) {
+    FactsContext context;
+    context.types["t.id"] = {type("int4"), type("int8")};
+    Findings findings =
+        with("ALTER TABLE t ALTER COLUMN id TYPE bigint USING id * 1000;", context, "alter-column-type");
+    ASSERT_EQ(findings.size(), 1u);
+    EXPECT_EQ(findings[0].severity, Severity::dangerous);
+    EXPECT_TRUE(context.explicit_casts.empty());  // decided from the tree alone
+    with("ALTER TABLE t ALTER COLUMN id TYPE bigint USING id::bigint;", context, "alter-column-type");
+    with("ALTER TABLE t ALTER COLUMN id TYPE bigint;", context, "alter-column-type");
+    EXPECT_EQ(context.explicit_casts, (std::vector<bool>{true, false}));
 }
 
 TEST(SetNotNull, AValidatedCheckInTheDatabaseSkipsTheScan) {

@@ -2,6 +2,7 @@
 #include "rule.hpp"
 
 #include "../table_locks.hpp"
+#include "../type_change.hpp"
 
 namespace migsafe {
 
@@ -35,16 +36,21 @@ void check_drop_constraint(RuleInput &in) {
 void check_alter_column_type(RuleInput &in) {
     for_each_alter_command(in, {AT_AlterColumnType}, [&](const RelName &table, const AlterTableCmd *cmd) {
         if (in.column_is_new(table, cmd->name)) return;
+        std::string column = column_object(table, cmd->name);
+        // A conversion that can change or lose stored values: dangerous,
+        // whether or not it rewrites the table.
+        if (std::optional<std::string> lost = type_change_loses_values(table, cmd, in.context)) {
+            in.report(kStatementStart, column, *lost, Severity::dangerous);
+            return;
+        }
         // In the database a binary-coercible change (varchar(20) to
         // varchar(40) or text, numeric(10,2) to numeric(12,2)) is known to
         // rewrite nothing and lose nothing.
         std::optional<bool> rewrites = type_change_rewrites(table, cmd, in.context);
         if (rewrites == false) return;
-        std::string column = column_object(table, cmd->name);
         std::string rewrite = rewrites ? "it rewrites " + table.display() + " under an ACCESS EXCLUSIVE lock"
                                        : "it may rewrite the table under an ACCESS EXCLUSIVE lock";
-        in.report(kStatementStart, column,
-                  "ALTER COLUMN ... TYPE changes the type of " + column + ": " + rewrite + " and can lose data");
+        in.report(kStatementStart, column, "ALTER COLUMN ... TYPE changes the type of " + column + ": " + rewrite);
     });
 }
 

@@ -64,6 +64,9 @@ public:
     // Records a finding of the rule being run. location is a byte offset in
     // the script (a node's location), or kStatementStart.
     void report(int location, const std::string &object, const std::string &message);
+    // The same with another severity than the rule's own, for a rule whose
+    // findings differ in severity (alter-column-type).
+    void report(int location, const std::string &object, const std::string &message, Severity severity);
 
     void set_rule(const RuleInfo *rule) { rule_ = rule; }
 

@@ -40,6 +40,31 @@ SELECT count(*) AS users, (SELECT count(*) FROM legacy.t) AS legacy FROM users;
 SELECT attname FROM pg_attribute WHERE attrelid = 'users'::regclass AND attnum > 0 ORDER BY attnum;
 SELECT conname FROM pg_constraint WHERE conrelid = 'users'::regclass ORDER BY conname;
 
+-- alter-column-type: a type change that can change or lose stored values is
+-- refused; the rows keep their values and the columns their types
+CREATE TABLE prices (id int PRIMARY KEY, amount numeric(12,2), label varchar(40), sold timestamp);
+INSERT INTO prices VALUES (1, 1234.56, 'first edition', '2026-11-24 13:45:10.5'), (2, 0.99, 'a', '2026-11-25 08:00');
+\set VERBOSITY default
+ALTER TABLE "prices" ALTER COLUMN "sold" SET DATA TYPE DATE;
+\set VERBOSITY terse
+ALTER TABLE prices ALTER COLUMN amount TYPE numeric(10,0);
+ALTER TABLE prices ALTER COLUMN amount TYPE integer;
+ALTER TABLE prices ALTER COLUMN label TYPE varchar(5) USING substr(label, 1, 5);
+ALTER TABLE prices ALTER COLUMN label TYPE varchar(10);
+ALTER TABLE prices ALTER COLUMN label TYPE text USING NULL;
+ALTER TABLE users ALTER COLUMN name TYPE varchar(100);
+SELECT * FROM prices ORDER BY id;
+SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute
+ WHERE attrelid IN ('prices'::regclass, 'users'::regclass) AND attname IN ('amount', 'label', 'sold', 'name')
+ ORDER BY attrelid, attnum;
+-- what keeps every value runs: in place with no finding, or with a review
+-- WARNING when it rewrites the table
+ALTER TABLE prices ALTER COLUMN label TYPE varchar(80);
+ALTER TABLE prices ALTER COLUMN amount TYPE numeric(14,2);
+ALTER TABLE prices ALTER COLUMN id TYPE bigint USING id::bigint;
+ALTER TABLE prices ALTER COLUMN sold TYPE timestamp(6);
+SELECT * FROM prices ORDER BY id;
+
 -- DROP ... IF EXISTS of what does not exist drops nothing: it runs (the
 -- guard knows; migsafe_check() judges the text and still reports it)
 DROP TABLE IF EXISTS no_such_table;
@@ -77,7 +102,7 @@ UPDATE emptied SET a = 0;
 SELECT count(*) AS emptied_rows, max(a) AS a FROM emptied;
 
 -- review rules follow migsafe.review_action: warn (default) ...
-ALTER TABLE users ALTER COLUMN name TYPE varchar(100);
+ALTER TABLE scratch ALTER COLUMN a TYPE bigint;
 ALTER TABLE scratch RENAME TO scratch2;
 ALTER TABLE scratch2 RENAME COLUMN a TO b;
 DROP INDEX users_email;
@@ -120,5 +145,5 @@ SET migsafe.mode = off;
 DROP ROLE migsafe_owner_of_nothing;
 DROP TABLE scratch, emptied;
 SELECT count(*) AS audit_rows FROM migsafe.audit_log;
-DROP TABLE users CASCADE;
+DROP TABLE users, prices CASCADE;
 TRUNCATE migsafe.audit_log, migsafe.protected_tables;

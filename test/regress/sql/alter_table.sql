@@ -81,6 +81,7 @@ ALTER TABLE t ADD COLUMN c int;
 ALTER TABLE t ALTER COLUMN c TYPE bigint;
 CREATE TABLE n (a int);
 ALTER TABLE n ALTER COLUMN a TYPE bigint;
+ALTER TABLE n ALTER COLUMN a TYPE smallint;
 ALTER TABLE t ALTER COLUMN a TYPE bigint;
 $sql$);
 -- near misses: other ALTER COLUMN forms
@@ -93,6 +94,58 @@ ALTER TYPE mood ADD VALUE 'meh';
 ALTER TABLE t ADD COLUMN "DROP COLUMN" text;
 $sql$);
 SELECT migsafe_verdict('ALTER TABLE t ALTER COLUMN c TYPE text');
+SELECT migsafe_verdict('ALTER TABLE t ALTER COLUMN c TYPE date');
+-- Offline the column's type is unknown: a new type that holds less than the
+-- types usually changed to it, or a USING that computes new values, is
+-- dangerous.
+SELECT statement, severity, message FROM migsafe_check($sql$
+ALTER TABLE t ALTER COLUMN v TYPE varchar(2) USING substr(v, 1, 2);
+ALTER TABLE t ALTER COLUMN v TYPE text USING NULL;
+ALTER TABLE "X" ALTER COLUMN "d" SET DATA TYPE DATE;
+ALTER TABLE t ALTER COLUMN v TYPE integer;
+ALTER TABLE t ALTER COLUMN v TYPE timestamp(3);
+ALTER TABLE t ALTER COLUMN v TYPE bigint USING v::bigint;
+ALTER TABLE t ALTER COLUMN v TYPE timestamptz;
+$sql$);
+
+-- In a database that has the column, the conversion is judged from its type
+-- and the new one, as PostgreSQL converts them.
+CREATE TYPE shade AS ENUM ('light', 'dark');
+CREATE DOMAIN short_text AS varchar(10);
+CREATE TABLE conversions (
+    code varchar(40), name varchar(20), note text, amount numeric(12,2), price numeric(10,2), n int,
+    big bigint, ratio float8, taken timestamp, taken_at timestamptz, day date, coarse timestamp(0),
+    doc json, colour shade, label short_text);
+SELECT statement, severity, message FROM migsafe_check($sql$
+ALTER TABLE conversions ALTER COLUMN code TYPE varchar(20);
+ALTER TABLE conversions ALTER COLUMN name TYPE varchar(40);
+ALTER TABLE conversions ALTER COLUMN name TYPE text;
+ALTER TABLE conversions ALTER COLUMN note TYPE varchar(20);
+ALTER TABLE conversions ALTER COLUMN amount TYPE numeric(10,0);
+ALTER TABLE conversions ALTER COLUMN price TYPE numeric(12,2);
+ALTER TABLE conversions ALTER COLUMN price TYPE numeric(12,3);
+ALTER TABLE conversions ALTER COLUMN n TYPE bigint;
+ALTER TABLE conversions ALTER COLUMN n TYPE bigint USING n::bigint;
+ALTER TABLE conversions ALTER COLUMN n TYPE smallint;
+ALTER TABLE conversions ALTER COLUMN n TYPE double precision;
+ALTER TABLE conversions ALTER COLUMN n TYPE numeric;
+ALTER TABLE conversions ALTER COLUMN big TYPE int;
+ALTER TABLE conversions ALTER COLUMN ratio TYPE real;
+ALTER TABLE conversions ALTER COLUMN ratio TYPE numeric;
+ALTER TABLE "conversions" ALTER COLUMN "taken" SET DATA TYPE DATE;
+ALTER TABLE conversions ALTER COLUMN taken_at TYPE timestamp;
+ALTER TABLE conversions ALTER COLUMN taken TYPE timestamptz;
+ALTER TABLE conversions ALTER COLUMN taken TYPE timestamp(3);
+ALTER TABLE conversions ALTER COLUMN coarse TYPE timestamp(3);
+ALTER TABLE conversions ALTER COLUMN day TYPE timestamp;
+ALTER TABLE conversions ALTER COLUMN doc TYPE jsonb USING doc::jsonb;
+ALTER TABLE conversions ALTER COLUMN colour TYPE text;
+ALTER TABLE conversions ALTER COLUMN label TYPE varchar(5);
+ALTER TABLE conversions ALTER COLUMN label TYPE varchar(20);
+ALTER TABLE conversions ALTER COLUMN code TYPE varchar(2) USING substr(code, 1, 2);
+ALTER TABLE conversions ALTER COLUMN note TYPE text USING NULL;
+ALTER TABLE conversions ALTER COLUMN no_such_column TYPE date;
+$sql$);
 
 -- one statement, three rules
 SELECT statement, line, col, rule, severity, object FROM migsafe_check($sql$

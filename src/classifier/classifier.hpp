@@ -83,18 +83,16 @@ public:
     // catalog (the CLI never sees analysed statements).
     virtual std::optional<RelName> relation_name(unsigned int) const { return std::nullopt; }
 
-    // Analysed statements: the relation whose rows a change of this target
-    // loses (a view's base table, through views that PostgreSQL updates
-    // itself), or with_inheritors one of its children and partitions that a
-    // statement without ONLY reaches: the first that existed before the
-    // transaction, or nullopt when all were created in it. Database only.
-    virtual std::optional<RelName> first_existing_relation(unsigned int, bool /*with_inheritors*/) const {
-        return std::nullopt;
-    }
-
-    // The same by name, for a table created in the transaction: the first of
-    // its children and partitions that existed before it, if any.
-    virtual std::optional<RelName> existing_inheritor(const RelName &) const { return std::nullopt; }
+    // Analysed statements: the relations whose rows a change of this target
+    // loses: a view's base table (through views that PostgreSQL updates
+    // itself), when it existed before the transaction; for one created in
+    // it, with_inheritors, each of its children and partitions that existed
+    // before (what a statement without ONLY reaches); empty when all are new.
+    // Database only.
+    virtual std::vector<RelName> existing_relations(unsigned int, bool /*with_inheritors*/) const { return {}; }
+    // The same by name, for a table created in the transaction: its children
+    // and partitions that existed before it.
+    virtual std::vector<RelName> existing_inheritors(const RelName &) const { return {}; }
 
     // Facts that tell a condition which restricts nothing (rules/dml.cpp).
     // Offline each answer is "no": the condition counts as a filter.

@@ -158,12 +158,6 @@ std::optional<RelName> DatabaseContext::relation_name(unsigned int relid) const 
     return RelName{schema != nullptr ? schema : "", name};
 }
 
-namespace {
-
-// The table whose rows a change of this view changes: through every view
-// that PostgreSQL updates itself (one base relation, no aggregates, ...),
-// down to the first relation that is no such view. inherited: whether the
-// view reads that relation without ONLY.
 Oid through_updatable_views(Oid relid, bool &inherited) {
     for (int depth = 0; depth < 100; depth++) {  // a view cannot be its own base; bound it anyway
         Oid base = InvalidOid;
@@ -172,7 +166,16 @@ Oid through_updatable_views(Oid relid, bool &inherited) {
             if (get_rel_relkind(relid) != RELKIND_VIEW) return;
             Relation view = relation_open(relid, AccessShareLock);
             Query *query = get_view_query(view);
-            if (view_query_is_auto_updatable(query, false) == nullptr) {
+            // INSTEAD OF triggers and rules do what they do instead: their
+            // own statements are judged.
+            const TriggerDesc *triggers = view->trigdesc;
+            bool instead = view->rd_rules != nullptr &&
+                           std::any_of(view->rd_rules->rules, view->rd_rules->rules + view->rd_rules->numLocks,
+                                       [](const RewriteRule *rule) { return rule->event != CMD_SELECT; });
+            instead = instead || (triggers != nullptr && (triggers->trig_insert_instead_row ||
+                                                          triggers->trig_update_instead_row ||
+                                                          triggers->trig_delete_instead_row));
+            if (!instead && view_query_is_auto_updatable(query, false) == nullptr) {
                 const auto *ref = linitial_node(RangeTblRef, query->jointree->fromlist);
                 const RangeTblEntry *rte = rt_fetch(ref->rtindex, query->rtable);
                 base = rte->relid;
@@ -187,24 +190,27 @@ Oid through_updatable_views(Oid relid, bool &inherited) {
     return relid;
 }
 
-}  // namespace
-
-std::optional<RelName> DatabaseContext::first_existing_relation(unsigned int relid, bool with_inheritors) const {
+std::vector<RelName> DatabaseContext::existing_relations(unsigned int relid, bool with_inheritors) const {
+    std::vector<RelName> existing;
     relid = through_updatable_views(relid, with_inheritors);
-    if (!created_in_transaction(relid)) return relation_name(relid);
-    if (!with_inheritors) return std::nullopt;
+    if (!created_in_transaction(relid)) {
+        if (std::optional<RelName> name = relation_name(relid)) existing.push_back(*name);
+        return existing;
+    }
+    if (!with_inheritors) return existing;
     List *family = pg_call([&] { return find_all_inheritors(relid, NoLock, nullptr); });
     ListCell *cell;
     foreach (cell, family) {
         Oid member = lfirst_oid(cell);
-        if (member != relid && !created_in_transaction(member)) return relation_name(member);
+        if (member == relid || created_in_transaction(member)) continue;
+        if (std::optional<RelName> name = relation_name(member)) existing.push_back(*name);
     }
-    return std::nullopt;
+    return existing;
 }
 
-std::optional<RelName> DatabaseContext::existing_inheritor(const RelName &table) const {
+std::vector<RelName> DatabaseContext::existing_inheritors(const RelName &table) const {
     Oid relid = resolve_relation(table);
-    return OidIsValid(relid) ? first_existing_relation(relid, true) : std::nullopt;
+    return OidIsValid(relid) ? existing_relations(relid, true) : std::vector<RelName>{};
 }
 
 bool DatabaseContext::column_not_null(const RelName &table, const std::string &column) const {

@@ -28,8 +28,8 @@ public:
     std::vector<RelName> truncate_cascade_reaches(const std::vector<RelName> &tables) const override;
     bool column_added_in_transaction(const RelName &table, const std::string &column) const override;
     std::optional<RelName> relation_name(unsigned int relid) const override;
-    std::optional<RelName> first_existing_relation(unsigned int relid, bool with_inheritors) const override;
-    std::optional<RelName> existing_inheritor(const RelName &table) const override;
+    std::vector<RelName> existing_relations(unsigned int relid, bool with_inheritors) const override;
+    std::vector<RelName> existing_inheritors(const RelName &table) const override;
     bool column_not_null(const RelName &table, const std::string &column) const override;
     bool attribute_not_null(unsigned int relid, int attnum) const override;
     bool operator_is_reflexive(unsigned int opno) const override;
@@ -56,6 +56,12 @@ private:
     bool about_to_run_;
     mutable std::optional<std::vector<unsigned int>> protected_;  // read on first use
 };
+
+// The table whose rows a change of this relation changes: through every view
+// that PostgreSQL updates itself, down to the first relation that is no such
+// view. inherited: whether the last view reads it without ONLY (unchanged
+// when relid is no view).
+unsigned int through_updatable_views(unsigned int relid, bool &inherited);
 
 // The OID a relation name resolves to with this session's search_path, or 0.
 unsigned int resolve_relation(const RelName &relation);

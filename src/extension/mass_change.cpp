@@ -262,9 +262,8 @@ std::vector<Oid> filtered_targets(const char *text, int length) {
     Oid target = resolve_relation(rel_name(relation));
     if (!OidIsValid(target)) return targets;
     bool inherited = relation->inh;
-    std::optional<RelName> base = context.first_existing_relation(target, false);
-    Oid base_relid = base ? resolve_relation(*base) : InvalidOid;
-    for (Oid root : {target, base_relid}) {
+    Oid base = through_updatable_views(target, inherited);
+    for (Oid root : {target, base}) {
         if (!OidIsValid(root)) continue;
         targets.push_back(root);
         if (!inherited) continue;

@@ -23,7 +23,14 @@
 #       (pgbench -M extended and -M prepared)
 #   A7  triggers and cascades: a BEFORE or AFTER trigger that deletes every
 #       row of another table; DELETE without WHERE on a parent whose
-#       children go with ON DELETE CASCADE
+#       children go with ON DELETE CASCADE; new or empty parents whose
+#       children hold the rows
+#   A8  by effect (mass-delete, mass-update, threshold lowered to 5 rows):
+#       a filtered delete cascading to every child, triggers, functions, DO
+#       blocks, INSTEAD OF triggers and procedures whose filters select every
+#       row, an upsert of every key; with B cases for what must still run (a
+#       queue emptied by its own filter, fewer rows than the threshold, an
+#       approved one, audited with its count)
 # B. Runs (ordinary application DML), with the intended effect checked
 #    afterwards (dg_runs): correlated and uncorrelated subqueries, anti-joins,
 #    UPDATE ... FROM and DELETE ... USING joined to the target, MERGE on a
@@ -219,6 +226,65 @@ dg_refused "A7 AFTER INSERT trigger deleting t" \
     gsql -c 'CREATE FUNCTION trig() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN DELETE FROM t; RETURN NULL; END$$' \
     -c "CREATE TRIGGER tr AFTER INSERT ON a FOR EACH ROW EXECUTE FUNCTION trig()" -c "INSERT INTO a VALUES (1)"
 dg_refused "A7 DELETE FROM parent, ON DELETE CASCADE to child" gsql -c "DELETE FROM parent"
+
+dg_refused "A7 new parent whose first child is empty: DELETE FROM p reaches the others" \
+    gsql -c "BEGIN" -c "CREATE TABLE p (id int, val text)" -c "ALTER TABLE log ADD val text" -c "ALTER TABLE log INHERIT p" \
+    -c "ALTER TABLE t INHERIT p" -c "DELETE FROM p" -c "COMMIT"
+dg_refused "A7 empty inheritance parent: TRUNCATE reaches its child's rows" \
+    gsql -c "CREATE TABLE ip (id int, val text)" -c "ALTER TABLE t INHERIT ip" -c "TRUNCATE ip"
+dg_refused "A5 rule created with the guard off, fired by an INSERT" \
+    gsql -c "SET migsafe.mode = off" -c "CREATE RULE r AS ON INSERT TO log DO ALSO DELETE FROM t WHERE NEW.id > 0" \
+    -c "RESET migsafe.mode" -c "INSERT INTO log VALUES (1)"
+dg_refused "A3 DELETE WHERE id IS NOT DISTINCT FROM id" gsql -c "DELETE FROM t WHERE id IS NOT DISTINCT FROM id"
+
+# --- A8: by effect (mass-delete, mass-update), with a low threshold: what no
+# reading of the statement shows
+dg_effect() { gsql -c "SET migsafe.mass_change_min_rows = 5" "$@"; }
+dg_refused "A8 filtered DELETE of every parent cascades to every child (mass-delete)" \
+    dg_effect -c "DELETE FROM parent WHERE id > 0"
+dg_refused "A8 trigger deleting t with a filter that selects every row" \
+    dg_effect -c 'CREATE FUNCTION trig() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN DELETE FROM t WHERE id > 0; RETURN NULL; END$$' \
+    -c "CREATE TRIGGER tr AFTER INSERT ON a FOR EACH ROW EXECUTE FUNCTION trig()" -c "INSERT INTO a VALUES (1)"
+dg_refused "A8 function whose filter selects every row" \
+    dg_effect -c 'CREATE FUNCTION purge() RETURNS void LANGUAGE sql AS $$DELETE FROM t WHERE id > 0$$' -c "SELECT purge()"
+dg_refused "A8 DO block whose filter selects every row" \
+    dg_effect -c 'DO $$BEGIN DELETE FROM t WHERE val IS NULL OR val IS NOT NULL; END$$'
+dg_refused "A8 INSTEAD OF trigger on a view deleting row by row" \
+    dg_effect -c "CREATE VIEW tv AS SELECT * FROM t" \
+    -c 'CREATE FUNCTION tv_delete() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN DELETE FROM t WHERE id = OLD.id; RETURN OLD; END$$' \
+    -c "CREATE TRIGGER tv_delete INSTEAD OF DELETE ON tv FOR EACH ROW EXECUTE FUNCTION tv_delete()" \
+    -c "DELETE FROM tv WHERE id > 0"
+dg_refused "A8 upsert of every key from another table (mass-update)" \
+    dg_effect -c "CREATE TEMP TABLE every_key AS SELECT id, 'x' AS val FROM t" \
+    -c "INSERT INTO t SELECT * FROM every_key ON CONFLICT (id) DO UPDATE SET val = EXCLUDED.val"
+dg_refused "A8 procedure that deletes every row and commits" \
+    dg_effect -c 'CREATE PROCEDURE purge_all() LANGUAGE plpgsql AS $$BEGIN DELETE FROM t WHERE id > 0; COMMIT; END$$' \
+    -c "CALL purge_all()"
+dg_runs "B by effect: a queue emptied by its own filter runs" \
+    "SELECT count(*) FROM queue" "0" \
+    dg_effect -c "DELETE FROM queue WHERE id > 0"
+dg_runs "B by effect: a filtered UPDATE of every row of its own table runs" \
+    "SELECT count(*) FROM t WHERE val = 'z'" "100" \
+    dg_effect -c "UPDATE t SET val = 'z' WHERE id > 0"
+dg_runs "B by effect: a function deleting some rows runs" \
+    "SELECT count(*) FROM t" "50" \
+    dg_effect -c 'CREATE FUNCTION purge() RETURNS void LANGUAGE sql AS $$DELETE FROM t WHERE id > 50$$' -c "SELECT purge()"
+dg_runs "B by effect: below migsafe.mass_change_min_rows (default 1000) nothing is judged" \
+    "SELECT count(*) FROM t" "0" \
+    gsql -c 'CREATE FUNCTION purge() RETURNS void LANGUAGE sql AS $$DELETE FROM t WHERE id > 0$$' -c "SELECT purge()"
+dg_runs "B by effect: approved, it runs and the audit row has the count" \
+    "SELECT count(*) FROM t UNION ALL SELECT count(*) FROM migsafe.audit_log WHERE 'mass-delete' = ANY (rules) AND outcome = 'approved'" \
+    "$(printf '0\n1')" \
+    dg_effect -c "SELECT migsafe_approve('purge_t', 'test', objects => ARRAY['public.t'])" \
+    -c "SET migsafe.approved_migration = 'purge_t'" \
+    -c 'CREATE FUNCTION purge() RETURNS void LANGUAGE sql AS $$DELETE FROM t WHERE id > 0$$' -c "SELECT purge()"
+out=$(dg_reset; dg_effect -c 'CREATE FUNCTION purge() RETURNS void LANGUAGE sql AS $$DELETE FROM t WHERE id > 0$$' \
+    -c "SELECT purge()" 2>&1)
+if grep -q "deleted 100 rows of public.t and left none" <<<"$out"; then
+    pass "A8 the refusal names the rule, the table and the count"
+else
+    fail "A8 the refusal names the rule, the table and the count" "$out"
+fi
 
 # --- B: ordinary application DML runs, with its effect
 dg_runs "B orphan clean-up (correlated NOT EXISTS)" \

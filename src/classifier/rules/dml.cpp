@@ -442,8 +442,14 @@ bool restricts(Node *condition, const RangeTblEntry *target_rte, Index target, c
                 foreach (cell, bool_expr->args)
                     if (!restricts(static_cast<Node *>(lfirst(cell)), target_rte, target, context)) return false;
                 return true;
-            case NOT_EXPR:
+            case NOT_EXPR: {
+                // x IS NOT DISTINCT FROM x: NOT (x IS DISTINCT FROM x), true for every row.
+                const Node *arg = static_cast<const Node *>(linitial(bool_expr->args));
+                if (IsA(arg, DistinctExpr) && equal(linitial(castNode(DistinctExpr, arg)->args),
+                                                    lsecond(castNode(DistinctExpr, arg)->args)))
+                    return false;
                 return mentions_target(condition, target);
+            }
         }
     }
     return mentions_target(condition, target) && !always_true(condition, target_rte, target, context);
@@ -486,17 +492,17 @@ bool filters_target(Node *condition, const Query *query, Index target, const Con
 bool filters_target(Node *, const Query *, Index, const Context &) { return true; }
 #endif
 
-// The table whose rows an unfiltered change of the target loses, when one
-// held rows before the transaction: the target, or (without ONLY) one of
-// its children and partitions. A new parent in front of an existing table
-// is no way around the rule.
-bool existing_target(const Query *query, Index target, const Walk &walk, UnfilteredChange &change) {
+// Visits the change once for each table whose rows it loses, when one held
+// rows before the transaction: the target (a view's base table), or for a
+// new target (without ONLY) each of its existing children and partitions. A
+// new parent in front of existing tables is no way around the rule.
+void visit_existing(const Query *query, Index target, const Walk &walk, UnfilteredChange change) {
     const RangeTblEntry *rte = rt_fetch(target, query->rtable);
-    std::optional<RelName> existing = walk.context.first_existing_relation(rte->relid, rte->inh);
-    if (!existing) return false;
-    change.table = *existing;
     change.existing = true;
-    return true;
+    for (const RelName &table : walk.context.existing_relations(rte->relid, rte->inh)) {
+        change.table = table;
+        walk.visit(change);
+    }
 }
 
 void assigned_columns(const List *target_list, UnfilteredChange &change) {
@@ -520,7 +526,7 @@ void visit_query_merge(const Query *query, const Walk &walk) {
             UnfilteredChange change;
             change.command = command;
             change.merge = true;
-            if (existing_target(query, query->resultRelation, walk, change)) walk.visit(change);
+            visit_existing(query, query->resultRelation, walk, change);
             break;
         }
     }
@@ -551,7 +557,7 @@ void visit_query_upsert(const Query *query, const Walk &walk) {
             change.command = CMD_UPDATE;
             change.upsert = true;
             assigned_columns(conflict->onConflictSet, change);
-            if (existing_target(query, query->resultRelation, walk, change)) walk.visit(change);
+            visit_existing(query, query->resultRelation, walk, change);
             return;
         }
     }
@@ -580,7 +586,7 @@ void visit_query(const Query *query, const Walk &walk) {
     change.command = query->commandType;
     change.has_where = query->jointree->quals != nullptr;
     if (query->commandType == CMD_UPDATE) assigned_columns(query->targetList, change);
-    if (existing_target(query, query->resultRelation, walk, change)) walk.visit(change);
+    visit_existing(query, query->resultRelation, walk, change);
 }
 
 // Calls visit for every unfiltered change in the statement to a table that

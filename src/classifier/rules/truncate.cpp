@@ -16,20 +16,19 @@ void check_truncate(RuleInput &in) {
     ListCell *cell;
     foreach (cell, truncate->relations) {
         const auto *relation = lfirst_node(RangeVar, cell);
-        RelName table = rel_name(relation);
-        if (in.table_is_new(table)) {
-            // A new parent in front of existing tables: TRUNCATE without ONLY
-            // empties its children and partitions too.
-            std::optional<RelName> reached = relation->inh ? in.context.existing_inheritor(table) : std::nullopt;
-            if (!reached) continue;
-            table = *reached;
+        RelName named = rel_name(relation);
+        // A new parent in front of existing tables: TRUNCATE without ONLY
+        // empties its children and partitions, each a finding of its own.
+        std::vector<RelName> emptied{named};
+        if (in.table_is_new(named)) emptied = relation->inh ? in.context.existing_inheritors(named) : std::vector<RelName>{};
+        for (const RelName &table : emptied) {
+            if (in.context.table_is_empty(table) == true) continue;  // no page, no row: nothing is lost
+            std::string cascade = truncate->behavior == DROP_CASCADE
+                                      ? ", and with CASCADE every table that references it"
+                                      : "";
+            in.report(relation->location, table.display(),
+                      "TRUNCATE removes every row of " + table.display() + cascade);
         }
-        if (in.context.table_is_empty(table) == true) continue;  // no page, no row: nothing is lost
-        std::string cascade = truncate->behavior == DROP_CASCADE
-                                  ? ", and with CASCADE every table that references it"
-                                  : "";
-        in.report(relation->location, table.display(),
-                  "TRUNCATE removes every row of " + table.display() + cascade);
     }
     // In the database, each table CASCADE reaches is a finding of its own, so
     // that an approval naming only the truncated table does not empty them.

@@ -241,8 +241,16 @@ void post_parse_analyze(ParseState *pstate, Query *query, JumbleState *jstate) {
 // queries its rules add (DO ALSO, DO INSTEAD) exist only once the rewriter
 // has run, with NEW and OLD replaced by what the statement brings: they are
 // judged here, when the rule fires.
+// A rule's action whose target is a view with INSTEAD OF triggers: the
+// rewriter has moved the view's rows into a subquery, and the triggers'
+// own statements change the rows (they are judged when they run).
+bool targets_trigger_view(const Query *query) {
+    return query->resultRelation > 0 && rt_fetch(query->resultRelation, query->rtable)->relkind == RELKIND_VIEW;
+}
+
 PlannedStmt *planner(Query *query, const char *query_string, int cursor_options, ParamListInfo bound_params) {
-    if (query->querySource != QSRC_ORIGINAL && !running.explain_only && guard_enabled() && may_concern_a_rule(query))
+    if (query->querySource != QSRC_ORIGINAL && !running.explain_only && guard_enabled() &&
+        may_concern_a_rule(query) && !targets_trigger_view(query))
         judge(reinterpret_cast<Node *>(query), query_string, query->stmt_location, query->stmt_len);
     if (previous_planner != nullptr) return previous_planner(query, query_string, cursor_options, bound_params);
     return standard_planner(query, query_string, cursor_options, bound_params);

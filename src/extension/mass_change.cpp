@@ -157,7 +157,9 @@ void watch_query(const QueryDesc *query) {
 void executor_start(QueryDesc *query, int eflags) {
     if (previous_start != nullptr) previous_start(query, eflags);
     else standard_ExecutorStart(query, eflags);
-    if ((eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0 && watching()) watch_query(query);
+    // The cheap tests first: a SELECT has no result relation.
+    if (query->plannedstmt->resultRelations != NIL && (eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0 && watching())
+        watch_query(query);
 }
 
 void executor_run(QueryDesc *query, ScanDirection direction, uint64 count, bool execute_once) {

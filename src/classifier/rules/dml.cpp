@@ -17,8 +17,9 @@
 // filter"): it mentions a column of the target, also from inside a
 // correlated subquery, and is not true for every row: AND restricts if any
 // part does, OR only if every part does; `x = x`, `x IS NOT NULL` on a NOT
-// NULL column, constants and conditions on other relations only (a
+// NULL column, true constants and conditions on other relations only (a
 // forgotten join condition, an uncorrelated EXISTS) restrict nothing.
+// WHERE false lets no row through: it restricts.
 #include "rule.hpp"
 
 #include "../options.hpp"
@@ -168,9 +169,18 @@ bool raw_always_true(const Node *node, const RawTarget &target, const Context &c
     return false;
 }
 
+// A literal false or NULL: no row gets through.
+bool raw_never_true(const Node *node) {
+    if (IsA(node, TypeCast)) node = castNode(TypeCast, node)->arg;
+    if (node == nullptr || !IsA(node, A_Const)) return false;
+    const auto *constant = castNode(A_Const, node);
+    return constant->isnull || (IsA(&constant->val, Boolean) && !boolVal(&constant->val));
+}
+
 // Whether a condition limits the target's rows (see the top of this file).
 bool raw_restricts(Node *condition, const RawTarget &target, const Context &context) {
     if (condition == nullptr) return false;
+    if (raw_never_true(condition)) return true;
     if (IsA(condition, BoolExpr)) {
         const auto *bool_expr = castNode(BoolExpr, condition);
         ListCell *cell;
@@ -424,6 +434,10 @@ bool always_true(const Node *node, const RangeTblEntry *target_rte, Index target
 
 bool restricts(Node *condition, const RangeTblEntry *target_rte, Index target, const Context &context) {
     if (condition == nullptr) return false;
+    if (IsA(condition, Const)) {  // WHERE false (or NULL) lets no row through
+        const auto *constant = castNode(Const, condition);
+        return constant->constisnull || !DatumGetBool(constant->constvalue);
+    }
     if (IsA(condition, List)) {  // an implicit AND (a rewritten rule's qual list)
         ListCell *cell;
         foreach (cell, castNode(List, condition))

@@ -69,6 +69,15 @@ bool loads_migsafe(const std::vector<std::string> &values) {
     return false;
 }
 
+// migsafe.mass_change_min_rows set to 0 (off) or above its default: fewer
+// statements are judged by their effect. A value that is not a plain
+// number counts as weakening (fail closed).
+bool weakens_mass_change(const std::string &value) {
+    if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos || value.size() > 9) return true;
+    long rows = std::stol(value);
+    return rows == 0 || rows > 1000;
+}
+
 // What an ALTER SYSTEM does to weaken the guard, or nullptr.
 const char *weakening_system_setting(const AlterSystemStmt *alter) {
     const VariableSetStmt *set = alter->setstmt;
@@ -84,6 +93,9 @@ const char *weakening_system_setting(const AlterSystemStmt *alter) {
     if (name == "migsafe.require_registered_approval" && !resets &&
         is_false_setting(value))
         return "ALTER SYSTEM turns off migsafe.require_registered_approval: any approval name would do";
+    if (name == "migsafe.mass_change_min_rows" && !resets && weakens_mass_change(value))
+        return "ALTER SYSTEM sets migsafe.mass_change_min_rows to 0 or above 1000: fewer statements are judged by "
+               "their effect";
     return nullptr;
 }
 
@@ -100,6 +112,8 @@ const char *weakening_setting(const VariableSetStmt *set) {
         return "sets migsafe.state_write: the guard stops judging anything";
     if (name == "migsafe.require_registered_approval" && is_false_setting(value))
         return "turns off migsafe.require_registered_approval: any approval name would do";
+    if (name == "migsafe.mass_change_min_rows" && weakens_mass_change(value))
+        return "sets migsafe.mass_change_min_rows to 0 or above 1000: fewer statements are judged by their effect";
     return nullptr;
 }
 

@@ -7,7 +7,10 @@
 # every statement that ran has exactly one audit row and every refused one
 # none and one "migsafe blocked" log line; statements that nothing can
 # allow are always refused, those under a permanent approval always run; no
-# deadlock and no client error. Sourced by run.
+# deadlock and no client error. A statement that empties or drops a table
+# puts rows back in the same transaction, so that every guarded statement
+# meets a table with rows (an empty table's TRUNCATE or DELETE loses nothing
+# and is not guarded). Sourced by run.
 
 conc_db=migsafe_concurrency
 conc_seconds=${MIGSAFE_CONCURRENCY_SECONDS:-15}
@@ -84,10 +87,12 @@ cat >close.sql <<'SQL'
 SELECT migsafe_close_window();
 SQL
 cat >delete_toggle.sql <<'SQL'
-SELECT conc_try('toggle', 'conc_toggle', 'DELETE FROM conc_t_' || :client_id % 8 + 1);
+SELECT conc_try('toggle', 'conc_toggle', 'DELETE FROM conc_t_' || :client_id % 8 + 1,
+                'INSERT INTO conc_t_' || :client_id % 8 + 1 || ' SELECT generate_series(1, 3)');
 SQL
 cat >truncate_window.sql <<'SQL'
-SELECT conc_try('window', '', 'TRUNCATE conc_w_' || :client_id % 8 + 1);
+SELECT conc_try('window', '', 'TRUNCATE conc_w_' || :client_id % 8 + 1,
+                'INSERT INTO conc_w_' || :client_id % 8 + 1 || ' SELECT generate_series(1, 3)');
 SQL
 cat >never.sql <<'SQL'
 SELECT conc_try('never', 'conc_never', 'DELETE FROM conc_n_' || :client_id % 8 + 1);
@@ -97,7 +102,7 @@ SELECT conc_try('never', '', 'DROP TABLE IF EXISTS conc_n_' || :client_id % 8 + 
 SQL
 cat >recreate_always.sql <<'SQL'
 SELECT conc_try('always', 'conc_always', 'DROP TABLE IF EXISTS conc_a_' || :client_id % 8 + 1,
-                'CREATE TABLE conc_a_' || :client_id % 8 + 1 || ' (id int)');
+                'CREATE TABLE conc_a_' || :client_id % 8 + 1 || ' AS SELECT generate_series(1, 3) AS id');
 SQL
 cat >safe.sql <<'SQL'
 INSERT INTO conc_t_1 VALUES (0);

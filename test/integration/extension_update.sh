@@ -78,6 +78,9 @@ SET migsafe.approved_migration = 'it_update';
 TRUNCATE approved_t;
 RESET migsafe.approved_migration;
 DELETE FROM windowed_t;
+-- rows again, for the same statements after the update
+INSERT INTO approved_t VALUES (1), (2);
+INSERT INTO windowed_t VALUES (1), (2);
 SQL
     then
         fail "a database at $old_version with approvals, a window, protection and audit rows" "$(cat "$WORK/update-setup.out")"

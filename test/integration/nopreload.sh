@@ -28,6 +28,7 @@ then
         bare_psql -c "SET migsafe.max_rewrite_size = 0" -c 'ALTER TABLE t ALTER COLUMN id TYPE bigint'
     expect_ok "without preload, TRUNCATE in a session that has not loaded migsafe runs (documented)" \
         bare_psql -c 'TRUNCATE u'
+    bare_psql -c 'INSERT INTO u VALUES (1)' >/dev/null   # a row again: a DELETE that has something to lose
     expect_ok "without preload, DELETE in a session that has not loaded migsafe runs (documented)" \
         bare_psql -c 'DELETE FROM u'
     expect_blocked "once a session has loaded migsafe, its hooks judge TRUNCATE" \

@@ -7,6 +7,9 @@ CREATE ROLE migsafe_it_app LOGIN;
 CREATE TABLE t1 (id int);
 CREATE TABLE t2 (id int);
 GRANT ALL ON t1, t2 TO migsafe_it_app;
+-- A row in each: TRUNCATE and DELETE of a table without a row lose nothing.
+INSERT INTO t1 VALUES (1);
+INSERT INTO t2 VALUES (1);
 SELECT migsafe_approve('it_pgoptions', 'integration', '1 hour', ARRAY['t1']);
 SELECT migsafe_approve('it_url', 'integration', '1 hour', ARRAY['t1']);
 SQL
@@ -15,10 +18,16 @@ expect_blocked "a session without an approval is refused" sql -c 'TRUNCATE t1'
 expect_ok "PGOPTIONS names the approval" \
     env PGOPTIONS='-c migsafe.approved_migration=it_pgoptions' psql -X -q -v ON_ERROR_STOP=1 \
     -h "$MIGSAFE_CLUSTER_DIR" -p "$PORT" -U postgres -d "$DB" -c 'TRUNCATE t1'
+setup_sql -c 'INSERT INTO t1 VALUES (1)'   # the TRUNCATE emptied it
 expect_ok "options= in a connection URL names the approval" \
     psql -X -q -v ON_ERROR_STOP=1 \
     "postgresql://postgres@/$DB?host=$MIGSAFE_CLUSTER_DIR&port=$PORT&options=-c%20migsafe.approved_migration%3Dit_url" \
     -c 'TRUNCATE t1'
+setup_sql -c 'INSERT INTO t1 VALUES (1)'
+expect_equal "the approved TRUNCATEs are audited under their approvals" "it_pgoptions:1 it_url:1" \
+    "$(setup_sql -c "SELECT string_agg(approval || ':' || n, ' ' ORDER BY approval)
+                     FROM (SELECT approval, count(*) AS n FROM migsafe.audit_log
+                           WHERE approval IN ('it_pgoptions', 'it_url') GROUP BY approval) a")"
 expect_blocked "an approval scoped to t1 does not cover t2" \
     env PGOPTIONS='-c migsafe.approved_migration=it_pgoptions' psql -X -q -v ON_ERROR_STOP=1 \
     -h "$MIGSAFE_CLUSTER_DIR" -p "$PORT" -U postgres -d "$DB" -c 'TRUNCATE t2'
@@ -35,8 +44,9 @@ expect_blocked "the application role is guarded" \
     psql -X -q -v ON_ERROR_STOP=1 -h "$MIGSAFE_CLUSTER_DIR" -p "$PORT" -U migsafe_it_app -d "$DB" -c 'TRUNCATE t1'
 
 # A window opened by a DBA reaches a session that was already running, and
-# its closing does too.
-sql -c "SELECT pg_sleep(1.5)" -c "TRUNCATE t2" -c "SELECT pg_sleep(2)" -c "TRUNCATE t2" \
+# its closing does too. The row the first TRUNCATE removes is put back, so
+# that the second one has something to lose.
+sql -c "SELECT pg_sleep(1.5)" -c "TRUNCATE t2" -c "INSERT INTO t2 VALUES (1)" -c "SELECT pg_sleep(2)" -c "TRUNCATE t2" \
     -v VERBOSITY=verbose >"$WORK/running.out" 2>&1 &
 running=$!
 sleep 0.5
@@ -53,7 +63,7 @@ fi
 # A revocation reaches a session that is using the approval.
 setup_sql -c "SELECT migsafe_approve('it_revoked', 'integration', '1 hour', ARRAY['t2'])" >/dev/null
 PGOPTIONS='-c migsafe.approved_migration=it_revoked' sql -v VERBOSITY=verbose \
-    -c "TRUNCATE t2" -c "SELECT pg_sleep(2)" -c "TRUNCATE t2" >"$WORK/revoked.out" 2>&1 &
+    -c "TRUNCATE t2" -c "INSERT INTO t2 VALUES (1)" -c "SELECT pg_sleep(2)" -c "TRUNCATE t2" >"$WORK/revoked.out" 2>&1 &
 running=$!
 sleep 1
 setup_sql -c "SELECT migsafe_revoke('it_revoked')" >/dev/null

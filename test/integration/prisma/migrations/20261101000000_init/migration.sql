@@ -22,3 +22,7 @@ CREATE UNIQUE INDEX "User_email_key" ON "User"("email");
 
 -- AddForeignKey
 ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- Seed: the first user (a deployed database holds rows by the time the
+-- later migrations run)
+INSERT INTO "User" ("email", "name", "legacyId") VALUES ('ada@example.com', 'Ada', 'L-1');

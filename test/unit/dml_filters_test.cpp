@@ -75,6 +75,12 @@ TEST(DmlFilters, NotOfATargetConditionIsAFilter) {
     EXPECT_EQ(rules_of(check("DELETE FROM t WHERE NOT false;")), kDelete);
 }
 
+TEST(DmlFilters, WhereFalseLetsNoRowThrough) {
+    EXPECT_EQ(rules_of(check("UPDATE t SET val = 0 WHERE false;")), kNone);
+    EXPECT_EQ(rules_of(check("DELETE FROM t WHERE NULL;")), kNone);
+    EXPECT_EQ(rules_of(check("DELETE FROM t WHERE true;")), kDelete);
+}
+
 TEST(DmlFilters, IsNotNullCountsAsAFilterOffline) {
     // Offline nothing says the column is NOT NULL; the database knows.
     EXPECT_EQ(rules_of(check("DELETE FROM t WHERE id IS NOT NULL;")), kNone);

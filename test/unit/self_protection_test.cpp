@@ -91,6 +91,21 @@ TEST(SelfProtection, LastingWaysToSwitchTheGuardOff) {
         EXPECT_EQ(self_protection(sql), Strings{"migsafe"}) << sql;
 }
 
+TEST(SelfProtection, FewerStatementsJudgedByEffect) {
+    for (const char *sql : {
+             "ALTER SYSTEM SET migsafe.mass_change_min_rows = 0;",
+             "ALTER SYSTEM SET migsafe.mass_change_min_rows = 1000000;",
+             "ALTER ROLE batch SET migsafe.mass_change_min_rows = 0;",
+             "ALTER DATABASE prod SET migsafe.mass_change_min_rows = 5000;",
+             "CREATE FUNCTION purge() RETURNS void LANGUAGE sql SET migsafe.mass_change_min_rows = 0 AS 'SELECT 1';",
+             "ALTER SYSTEM SET migsafe.mass_change_min_rows = '1e9';",
+         })
+        EXPECT_EQ(self_protection(sql), Strings{"migsafe"}) << sql;
+    // a lower threshold judges more statements
+    EXPECT_EQ(self_protection("ALTER SYSTEM SET migsafe.mass_change_min_rows = 100;"), Strings{});
+    EXPECT_EQ(self_protection("ALTER ROLE app SET migsafe.mass_change_min_rows = 1000;"), Strings{});
+}
+
 TEST(SelfProtection, SettingsThatDoNotWeakenIt) {
     for (const char *sql : {
              "ALTER ROLE app SET migsafe.mode = enforce;",

@@ -134,7 +134,6 @@ bool changes_existing_rows(const QueryDesc *query) {
 
 // Plain C: PostgreSQL functions called here may raise.
 void watch_query(const QueryDesc *query) {
-    if (!changes_existing_rows(query)) return;
     const PlannedStmt *planned = query->plannedstmt;
     if (statement.first_command == InvalidCommandId) {
         statement.first_command = GetCurrentCommandId(false);
@@ -143,12 +142,14 @@ void watch_query(const QueryDesc *query) {
             statement.text_length = planned->stmt_len;
         }
     }
+    // Rows an upsert or MERGE routes to partitions: the partitions change.
+    // (An UPDATE's or DELETE's result relations are the partitions already.)
+    bool routes = query->operation == CMD_INSERT || query->operation == CMD_MERGE;
     ListCell *cell;
     foreach (cell, planned->resultRelations) {
         Oid relid = rt_fetch(lfirst_int(cell), planned->rtable)->relid;
         watch(relid);
-        // Rows an upsert or MERGE routes to partitions: the partitions change.
-        if (get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE) continue;
+        if (!routes || get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE) continue;
         ListCell *member;
         foreach (member, find_all_inheritors(relid, NoLock, nullptr)) watch(lfirst_oid(member));
     }
@@ -157,9 +158,9 @@ void watch_query(const QueryDesc *query) {
 void executor_start(QueryDesc *query, int eflags) {
     if (previous_start != nullptr) previous_start(query, eflags);
     else standard_ExecutorStart(query, eflags);
-    // The cheap tests first: a SELECT has no result relation.
-    if (query->plannedstmt->resultRelations != NIL && (eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0 && watching())
-        watch_query(query);
+    // The cheap tests first: a SELECT has no result relation, a plain INSERT
+    // changes no existing row.
+    if ((eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0 && changes_existing_rows(query) && watching()) watch_query(query);
 }
 
 void executor_run(QueryDesc *query, ScanDirection direction, uint64 count, bool execute_once) {

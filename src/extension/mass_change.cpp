@@ -72,6 +72,7 @@ struct Watched {
     Oid relid;
     int64 deleted;
     int64 updated;
+    int64 inserted;
 };
 
 // The current top-level statement, in TopTransactionContext (plain C data:
@@ -83,31 +84,50 @@ struct Statement {
     CommandId first_command;  // rows it wrote carry this command id or a later one
     const char *text;         // the top-level statement's text, when it is DML run by the executor
     int text_length;
+    bool beyond_its_count;    // changes that the top-level query's row count does not tell:
+                              // nested statements (triggers, cascades, functions), a data-modifying WITH
+    bool deferred_actions;    // foreign-key actions fired at COMMIT (or SET CONSTRAINTS): one query
+                              // per row, judged together before the commit
 };
-Statement statement = {nullptr, 0, 0, InvalidCommandId, nullptr, 0};
+Statement statement = {nullptr, 0, 0, InvalidCommandId, nullptr, 0, false, false};
 
-void forget_statement() { statement = {nullptr, 0, 0, InvalidCommandId, nullptr, 0}; }
+void forget_statement() { statement = {nullptr, 0, 0, InvalidCommandId, nullptr, 0, false, false}; }
 
 bool watching() {
     return settings::mass_change_min_rows > 0 && hooks::guard_enabled() && !IsLogicalWorker();
 }
 
-// Tuples this backend has deleted and updated in the table, in this
-// transaction and before it (attempts: rolled-back ones count too, and the
-// scan that follows sees through them).
-void read_counters(Oid relid, int64 *deleted, int64 *updated) {
-    *deleted = *updated = 0;
-    PgStat_TableStatus *status = find_tabstat_entry(relid);
+// Tuples this backend has deleted, updated and inserted in the table, in
+// this transaction and before it (attempts: rolled-back ones count too, and
+// the scan that follows sees through them).
+void read_status(const PgStat_TableStatus *status, Watched *counts) {
+    counts->deleted = counts->updated = counts->inserted = 0;
     if (status == nullptr) return;
-    *deleted = status->t_counts.t_tuples_deleted;
-    *updated = status->t_counts.t_tuples_updated;
+    counts->deleted = status->t_counts.t_tuples_deleted;
+    counts->updated = status->t_counts.t_tuples_updated;
+    counts->inserted = status->t_counts.t_tuples_inserted;
     for (PgStat_TableXactStatus *level = status->trans; level != nullptr; level = level->upper) {
-        *deleted += level->tuples_deleted + level->deleted_pre_truncdrop;
-        *updated += level->tuples_updated + level->updated_pre_truncdrop;
+        counts->deleted += level->tuples_deleted + level->deleted_pre_truncdrop;
+        counts->updated += level->tuples_updated + level->updated_pre_truncdrop;
+        counts->inserted += level->tuples_inserted + level->inserted_pre_truncdrop;
     }
 }
 
-void watch(Oid relid) {
+void read_counters(Oid relid, Watched *counts) { read_status(find_tabstat_entry(relid), counts); }
+
+// The same for a result relation the executor has opened: its relcache
+// entry points at its counters once this transaction has counted anything
+// for it (none yet: zero), which spares the look-up on every statement.
+void read_opened_counters(const EState *estate, Index rti, Oid relid, Watched *counts) {
+    Relation rel = estate->es_relations != nullptr ? estate->es_relations[rti - 1] : nullptr;
+    if (rel == nullptr) return read_counters(relid, counts);
+    read_status(rel->pgstat_info, counts);
+}
+
+// Watches a table from now on, unless the statement watches it already.
+// rti: its range-table index in the query, 0 when it is no result relation
+// of it (a partition an upsert routes to).
+void watch(const QueryDesc *query, Index rti, Oid relid) {
     for (int i = 0; i < statement.count; i++)
         if (statement.tables[i].relid == relid) return;
     if (statement.count == statement.size) {
@@ -119,7 +139,8 @@ void watch(Oid relid) {
     }
     Watched *table = &statement.tables[statement.count++];
     table->relid = relid;
-    read_counters(relid, &table->deleted, &table->updated);
+    if (rti > 0) read_opened_counters(query->estate, rti, relid, table);
+    else read_counters(relid, table);
 }
 
 // An INSERT changes existing rows only with ON CONFLICT DO UPDATE.
@@ -133,25 +154,31 @@ bool changes_existing_rows(const QueryDesc *query) {
 }
 
 // Plain C: PostgreSQL functions called here may raise.
-void watch_query(const QueryDesc *query) {
+void watch_query(const QueryDesc *query, int eflags) {
     const PlannedStmt *planned = query->plannedstmt;
+    bool top_level = executor_depth == 0 && utility_depth == 0;
     if (statement.first_command == InvalidCommandId) {
         statement.first_command = GetCurrentCommandId(false);
-        if (executor_depth == 0 && utility_depth == 0 && query->sourceText != nullptr) {
+        if (top_level && query->sourceText != nullptr) {
             statement.text = query->sourceText + (planned->stmt_location > 0 ? planned->stmt_location : 0);
             statement.text_length = planned->stmt_len;
         }
     }
+    if (!top_level || planned->hasModifyingCTE) statement.beyond_its_count = true;
+    // PostgreSQL runs foreign-key actions without firing their triggers;
+    // with nothing around them, they are deferred ones, fired by the commit.
+    if (top_level && (eflags & EXEC_FLAG_SKIP_TRIGGERS) != 0) statement.deferred_actions = true;
     // Rows an upsert or MERGE routes to partitions: the partitions change.
     // (An UPDATE's or DELETE's result relations are the partitions already.)
     bool routes = query->operation == CMD_INSERT || query->operation == CMD_MERGE;
     ListCell *cell;
     foreach (cell, planned->resultRelations) {
-        Oid relid = rt_fetch(lfirst_int(cell), planned->rtable)->relid;
-        watch(relid);
+        Index rti = lfirst_int(cell);
+        Oid relid = rt_fetch(rti, planned->rtable)->relid;
+        watch(query, rti, relid);
         if (!routes || get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE) continue;
         ListCell *member;
-        foreach (member, find_all_inheritors(relid, NoLock, nullptr)) watch(lfirst_oid(member));
+        foreach (member, find_all_inheritors(relid, NoLock, nullptr)) watch(query, 0, lfirst_oid(member));
     }
 }
 
@@ -160,7 +187,7 @@ void executor_start(QueryDesc *query, int eflags) {
     else standard_ExecutorStart(query, eflags);
     // The cheap tests first: a SELECT has no result relation, a plain INSERT
     // changes no existing row.
-    if ((eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0 && changes_existing_rows(query) && watching()) watch_query(query);
+    if ((eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0 && changes_existing_rows(query) && watching()) watch_query(query, eflags);
 }
 
 void executor_run(QueryDesc *query, ScanDirection direction, uint64 count, bool execute_once) {
@@ -192,7 +219,13 @@ void executor_finish(QueryDesc *query) {
     }
     PG_END_TRY();
     // AFTER triggers, foreign-key cascades among them, have fired.
-    if (executor_depth == 0 && utility_depth == 0) statement_ended();
+    if (executor_depth != 0 || utility_depth != 0 || statement.deferred_actions) return;
+    // The common case, cheaply: a top-level statement that changed fewer
+    // rows than the minimum and ran nothing that changed others.
+    if (statement.count > 0 && !statement.beyond_its_count &&
+        query->estate->es_processed < static_cast<uint64>(settings::mass_change_min_rows))
+        return forget_statement();
+    statement_ended();
 }
 
 // ---- the judgement, once the statement has ended -------------------------------
@@ -279,14 +312,32 @@ std::vector<Oid> filtered_targets(const char *text, int length) {
 
 std::string count_text(int64 rows) { return std::to_string(static_cast<long long>(rows)); }
 
+// What the statement deleted and updated of the rows the table held before
+// it: at least its deletes (updates) less the rows it inserted itself, which
+// it may have deleted (updated) again (a loop that deletes and re-inserts
+// one row loses nothing that existed).
+struct Changed {
+    int64 deleted;
+    int64 updated;
+};
+
+Changed changed_since(const Watched &before) {
+    Watched now;
+    read_counters(before.relid, &now);
+    int64 inserted = now.inserted - before.inserted;
+    return {std::max<int64>(0, now.deleted - before.deleted - inserted),
+            std::max<int64>(0, now.updated - before.updated - inserted)};
+}
+
+bool reaches_minimum(const Changed &changed) {
+    return changed.deleted >= settings::mass_change_min_rows || changed.updated >= settings::mass_change_min_rows;
+}
+
 // The finding for one watched table, if the statement lost every row of it.
 std::optional<Finding> judge_table(const Watched &before, CommandId first_command, const std::vector<Oid> &filtered) {
-    int64 deleted = 0, updated = 0;
-    read_counters(before.relid, &deleted, &updated);
-    deleted -= before.deleted;
-    updated -= before.updated;
-    const int64 minimum = settings::mass_change_min_rows;
-    if (deleted < minimum && updated < minimum) return std::nullopt;
+    Changed changed = changed_since(before);
+    if (!reaches_minimum(changed)) return std::nullopt;
+    const int64 deleted = changed.deleted, updated = changed.updated, minimum = settings::mass_change_min_rows;
     Oid relid = before.relid;
     if (created_in_transaction(relid) || state::is_state_relation(relid)) return std::nullopt;
     if (std::find(filtered.begin(), filtered.end(), relid) != filtered.end()) return std::nullopt;
@@ -321,11 +372,7 @@ void statement_ended() {
         Findings findings;
         for (int i = 0; i < ended.count; i++) {
             // Read the statement's own filter only for a table it may have emptied.
-            int64 deleted = 0, updated = 0;
-            read_counters(ended.tables[i].relid, &deleted, &updated);
-            if (deleted - ended.tables[i].deleted < settings::mass_change_min_rows &&
-                updated - ended.tables[i].updated < settings::mass_change_min_rows)
-                continue;
+            if (!reaches_minimum(changed_since(ended.tables[i]))) continue;
             if (!filtered_read) {
                 filtered = filtered_targets(ended.text, ended.text_length);
                 filtered_read = true;

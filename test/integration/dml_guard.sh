@@ -260,6 +260,12 @@ dg_refused "A8 upsert of every key from another table (mass-update)" \
 dg_refused "A8 procedure that deletes every row and commits" \
     dg_effect -c 'CREATE PROCEDURE purge_all() LANGUAGE plpgsql AS $$BEGIN DELETE FROM t WHERE id > 0; COMMIT; END$$' \
     -c "CALL purge_all()"
+dg_refused "A8 deferred ON DELETE CASCADE fired by COMMIT (mass-delete)" \
+    dg_effect -c "ALTER TABLE child ALTER CONSTRAINT child_parent_id_fkey DEFERRABLE INITIALLY DEFERRED" \
+    -c "BEGIN" -c "DELETE FROM parent WHERE id > 0" -c "COMMIT"
+dg_runs "B by effect: a loop that deletes and re-inserts its own row loses nothing" \
+    "SELECT count(*) FROM queue" "100" \
+    dg_effect -c 'DO $$BEGIN FOR r IN 1..20 LOOP DELETE FROM queue WHERE id = 1; INSERT INTO queue VALUES (1); END LOOP; END$$'
 dg_runs "B by effect: a queue emptied by its own filter runs" \
     "SELECT count(*) FROM queue" "0" \
     dg_effect -c "DELETE FROM queue WHERE id > 0"
@@ -272,7 +278,7 @@ dg_runs "B by effect: a function deleting some rows runs" \
 dg_runs "B by effect: below migsafe.mass_change_min_rows (default 1000) nothing is judged" \
     "SELECT count(*) FROM t" "0" \
     gsql -c 'CREATE FUNCTION purge() RETURNS void LANGUAGE sql AS $$DELETE FROM t WHERE id > 0$$' -c "SELECT purge()"
-dg_runs "B by effect: approved, it runs and the audit row has the count" \
+dg_runs "B by effect: approved, it runs and is audited" \
     "SELECT count(*) FROM t UNION ALL SELECT count(*) FROM migsafe.audit_log WHERE 'mass-delete' = ANY (rules) AND outcome = 'approved'" \
     "$(printf '0\n1')" \
     dg_effect -c "SELECT migsafe_approve('purge_t', 'test', objects => ARRAY['public.t'])" \

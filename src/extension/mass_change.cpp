@@ -63,7 +63,13 @@ ExecutorStart_hook_type previous_start = nullptr;
 ExecutorRun_hook_type previous_run = nullptr;
 ExecutorFinish_hook_type previous_finish = nullptr;
 
-int executor_depth = 0;  // executors running (ExecutorRun, ExecutorFinish)
+// Executors running (ExecutorRun, ExecutorFinish). Kept without PG_TRY, which
+// would cost every statement a setjmp: an ERROR's abort puts it back, to
+// zero at the end of the transaction, to its value when the subtransaction
+// began at a subtransaction's (a PL/pgSQL exception block).
+int executor_depth = 0;
+constexpr int kTrackedSubtransactions = 64;
+int depth_at_subtransaction_start[kTrackedSubtransactions];
 int utility_depth = 0;   // utility statements running
 
 // A table the current top-level statement changes: its counters when the
@@ -89,9 +95,13 @@ struct Statement {
     bool deferred_actions;    // foreign-key actions fired at COMMIT (or SET CONSTRAINTS): one query
                               // per row, judged together before the commit
 };
-Statement statement = {nullptr, 0, 0, InvalidCommandId, nullptr, 0, false, false};
+// The first tables a statement watches live here, so that the common
+// statement allocates nothing; more go to TopTransactionContext.
+constexpr int kInlineTables = 8;
+Watched inline_tables[kInlineTables];
+Statement statement = {inline_tables, 0, kInlineTables, InvalidCommandId, nullptr, 0, false, false};
 
-void forget_statement() { statement = {nullptr, 0, 0, InvalidCommandId, nullptr, 0, false, false}; }
+void forget_statement() { statement = {inline_tables, 0, kInlineTables, InvalidCommandId, nullptr, 0, false, false}; }
 
 bool watching() {
     return settings::mass_change_min_rows > 0 && hooks::guard_enabled() && !IsLogicalWorker();
@@ -131,10 +141,12 @@ void watch(const QueryDesc *query, Index rti, Oid relid) {
     for (int i = 0; i < statement.count; i++)
         if (statement.tables[i].relid == relid) return;
     if (statement.count == statement.size) {
-        int size = statement.size == 0 ? 8 : statement.size * 2;
-        statement.tables = statement.tables == nullptr
-                               ? static_cast<Watched *>(MemoryContextAlloc(TopTransactionContext, size * sizeof(Watched)))
-                               : static_cast<Watched *>(repalloc(statement.tables, size * sizeof(Watched)));
+        int size = statement.size * 2;
+        Watched *tables = statement.tables == inline_tables
+                              ? static_cast<Watched *>(MemoryContextAlloc(TopTransactionContext, size * sizeof(Watched)))
+                              : static_cast<Watched *>(repalloc(statement.tables, size * sizeof(Watched)));
+        if (statement.tables == inline_tables) memcpy(tables, inline_tables, sizeof inline_tables);
+        statement.tables = tables;
         statement.size = size;
     }
     Watched *table = &statement.tables[statement.count++];
@@ -192,32 +204,18 @@ void executor_start(QueryDesc *query, int eflags) {
 
 void executor_run(QueryDesc *query, ScanDirection direction, uint64 count, bool execute_once) {
     executor_depth++;
-    PG_TRY();
-    {
-        if (previous_run != nullptr) previous_run(query, direction, count, execute_once);
-        else standard_ExecutorRun(query, direction, count, execute_once);
-    }
-    PG_FINALLY();
-    {
-        executor_depth--;
-    }
-    PG_END_TRY();
+    if (previous_run != nullptr) previous_run(query, direction, count, execute_once);
+    else standard_ExecutorRun(query, direction, count, execute_once);
+    executor_depth--;
 }
 
 void statement_ended();
 
 void executor_finish(QueryDesc *query) {
     executor_depth++;
-    PG_TRY();
-    {
-        if (previous_finish != nullptr) previous_finish(query);
-        else standard_ExecutorFinish(query);
-    }
-    PG_FINALLY();
-    {
-        executor_depth--;
-    }
-    PG_END_TRY();
+    if (previous_finish != nullptr) previous_finish(query);
+    else standard_ExecutorFinish(query);
+    executor_depth--;
     // AFTER triggers, foreign-key cascades among them, have fired.
     if (executor_depth != 0 || utility_depth != 0 || statement.deferred_actions) return;
     // The common case, cheaply: a top-level statement that changed fewer
@@ -406,10 +404,20 @@ void transaction_event(XactEvent event, void *) {
         case XACT_EVENT_PARALLEL_COMMIT:
         case XACT_EVENT_PARALLEL_ABORT:
             forget_statement();
+            // No executor outlives its transaction's end (a procedure's
+            // COMMIT runs between its statements, with none running).
+            executor_depth = 0;
             break;
         default:
             break;
     }
+}
+
+void subtransaction_event(SubXactEvent event, SubTransactionId, SubTransactionId, void *) {
+    int level = GetCurrentTransactionNestLevel();
+    if (level >= kTrackedSubtransactions) return;
+    if (event == SUBXACT_EVENT_START_SUB) depth_at_subtransaction_start[level] = executor_depth;
+    else if (event == SUBXACT_EVENT_ABORT_SUB) executor_depth = depth_at_subtransaction_start[level];
 }
 
 }  // namespace
@@ -422,6 +430,7 @@ void install() {
     ExecutorRun_hook = executor_run;
     ExecutorFinish_hook = executor_finish;
     RegisterXactCallback(transaction_event, nullptr);
+    RegisterSubXactCallback(subtransaction_event, nullptr);
 }
 
 void utility_started() { utility_depth++; }

@@ -266,6 +266,11 @@ dg_refused "A8 deferred ON DELETE CASCADE fired by COMMIT (mass-delete)" \
 dg_runs "B by effect: a loop that deletes and re-inserts its own row loses nothing" \
     "SELECT count(*) FROM queue" "100" \
     dg_effect -c 'DO $$BEGIN FOR r IN 1..20 LOOP DELETE FROM queue WHERE id = 1; INSERT INTO queue VALUES (1); END LOOP; END$$'
+dg_runs "B by effect: after an error caught in an exception block, a queue emptied by its own filter runs" \
+    "SELECT count(*) FROM queue" "0" \
+    dg_effect -c "BEGIN" \
+    -c 'DO $$BEGIN BEGIN DELETE FROM queue WHERE id / (id - id) = 1; EXCEPTION WHEN division_by_zero THEN NULL; END; END$$' \
+    -c "DELETE FROM queue WHERE id > 0" -c "COMMIT"
 dg_runs "B by effect: a queue emptied by its own filter runs" \
     "SELECT count(*) FROM queue" "0" \
     dg_effect -c "DELETE FROM queue WHERE id > 0"

@@ -25,6 +25,7 @@
 #include "../options.hpp"
 
 #include <functional>
+#include <optional>
 
 namespace migsafe {
 
@@ -54,6 +55,26 @@ struct Walk {
 template <typename Walker>
 auto as_walker(Walker walker) {
     return reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)(void)>(walker));
+}
+
+// AND restricts the target if any part does, OR only if every part does:
+// the answer for those, whichever tree the parts come from; nullopt for NOT,
+// which each reader decides.
+template <typename Part>
+std::optional<bool> combined(const BoolExpr *bool_expr, Part restricts_part) {
+    ListCell *cell;
+    switch (bool_expr->boolop) {
+        case AND_EXPR:
+            foreach (cell, bool_expr->args)
+                if (restricts_part(static_cast<Node *>(lfirst(cell)))) return true;
+            return false;
+        case OR_EXPR:
+            foreach (cell, bool_expr->args)
+                if (!restricts_part(static_cast<Node *>(lfirst(cell)))) return false;
+            return true;
+        default:
+            return std::nullopt;
+    }
 }
 
 // ---- raw parse trees -------------------------------------------------------
@@ -182,20 +203,9 @@ bool raw_restricts(Node *condition, const RawTarget &target, const Context &cont
     if (condition == nullptr) return false;
     if (raw_never_true(condition)) return true;
     if (IsA(condition, BoolExpr)) {
-        const auto *bool_expr = castNode(BoolExpr, condition);
-        ListCell *cell;
-        switch (bool_expr->boolop) {
-            case AND_EXPR:
-                foreach (cell, bool_expr->args)
-                    if (raw_restricts(static_cast<Node *>(lfirst(cell)), target, context)) return true;
-                return false;
-            case OR_EXPR:
-                foreach (cell, bool_expr->args)
-                    if (!raw_restricts(static_cast<Node *>(lfirst(cell)), target, context)) return false;
-                return true;
-            case NOT_EXPR:
-                return mentions_raw_target(condition, target);
-        }
+        auto part = [&](Node *arg) { return raw_restricts(arg, target, context); };
+        if (std::optional<bool> answer = combined(castNode(BoolExpr, condition), part)) return *answer;
+        return mentions_raw_target(condition, target);  // NOT of a target condition
     }
     return mentions_raw_target(condition, target) && !raw_always_true(condition, target, context);
 }
@@ -446,25 +456,14 @@ bool restricts(Node *condition, const RangeTblEntry *target_rte, Index target, c
     }
     if (IsA(condition, BoolExpr)) {
         const auto *bool_expr = castNode(BoolExpr, condition);
-        ListCell *cell;
-        switch (bool_expr->boolop) {
-            case AND_EXPR:
-                foreach (cell, bool_expr->args)
-                    if (restricts(static_cast<Node *>(lfirst(cell)), target_rte, target, context)) return true;
-                return false;
-            case OR_EXPR:
-                foreach (cell, bool_expr->args)
-                    if (!restricts(static_cast<Node *>(lfirst(cell)), target_rte, target, context)) return false;
-                return true;
-            case NOT_EXPR: {
-                // x IS NOT DISTINCT FROM x: NOT (x IS DISTINCT FROM x), true for every row.
-                const Node *arg = static_cast<const Node *>(linitial(bool_expr->args));
-                if (IsA(arg, DistinctExpr) && equal(linitial(castNode(DistinctExpr, arg)->args),
-                                                    lsecond(castNode(DistinctExpr, arg)->args)))
-                    return false;
-                return mentions_target(condition, target);
-            }
-        }
+        auto part = [&](Node *arg) { return restricts(arg, target_rte, target, context); };
+        if (std::optional<bool> answer = combined(bool_expr, part)) return *answer;
+        // NOT: x IS NOT DISTINCT FROM x is NOT (x IS DISTINCT FROM x), true for every row.
+        const Node *arg = static_cast<const Node *>(linitial(bool_expr->args));
+        if (IsA(arg, DistinctExpr) &&
+            equal(linitial(castNode(DistinctExpr, arg)->args), lsecond(castNode(DistinctExpr, arg)->args)))
+            return false;
+        return mentions_target(condition, target);
     }
     return mentions_target(condition, target) && !always_true(condition, target_rte, target, context);
 }

@@ -35,6 +35,7 @@ namespace {
 struct UnfilteredChange {
     CmdType command = CMD_DELETE;  // CMD_DELETE or CMD_UPDATE
     bool merge = false;            // a MERGE action joined ON a condition that restricts no target row
+    bool unmatched = false;        // a MERGE action on the target rows no source row matches
     bool upsert = false;           // INSERT ... ON CONFLICT DO UPDATE fed with every row of its target
     bool has_where = false;        // a WHERE that restricts no target row, rather than none
     bool existing = false;         // the reader already knows the table held rows before the transaction
@@ -75,6 +76,48 @@ std::optional<bool> combined(const BoolExpr *bool_expr, Part restricts_part) {
         default:
             return std::nullopt;
     }
+}
+
+// Which rows of the target a MERGE action reaches: the matched ones (the ON
+// condition restricts them), the ones no source row matches (PostgreSQL
+// 17's WHEN NOT MATCHED BY SOURCE: the ON condition restricts none of them),
+// or none (WHEN NOT MATCHED inserts). Raw and analysed actions alike.
+enum class MergeReach { matched, unmatched, none };
+
+#if PG_VERSION_NUM >= 170000
+template <typename Action>
+MergeReach merge_reach(const Action *action) {
+    switch (action->matchKind) {
+        case MERGE_WHEN_MATCHED:
+            return MergeReach::matched;
+        case MERGE_WHEN_NOT_MATCHED_BY_SOURCE:
+            return MergeReach::unmatched;
+        default:
+            return MergeReach::none;
+    }
+}
+#else
+template <typename Action>
+MergeReach merge_reach(const Action *action) {
+    return action->matched ? MergeReach::matched : MergeReach::none;
+}
+#endif
+
+// The first DELETE (or UPDATE) action of a MERGE that reaches target rows no
+// condition restricts: a matched one when the ON condition restricts none,
+// an unmatched one whatever it says. restricts: whether an action's own
+// condition restricts the target.
+template <typename Action, typename Restricts>
+const Action *unrestricted_merge_action(const List *actions, CmdType command, bool on_restricts, Restricts restricts) {
+    const ListCell *cell;
+    foreach (cell, actions) {
+        const auto *action = static_cast<const Action *>(lfirst(cell));
+        MergeReach reach = merge_reach(action);
+        if (reach == MergeReach::none || action->commandType != command) continue;
+        if (reach == MergeReach::matched && on_restricts) continue;
+        if (!restricts(action)) return action;
+    }
+    return nullptr;
 }
 
 // ---- raw parse trees -------------------------------------------------------
@@ -249,26 +292,25 @@ void visit_raw_update(const UpdateStmt *update, const Walk &walk) {
 }
 
 // MERGE ... ON <no restriction of the target> WHEN MATCHED [AND <none>]
-// THEN DELETE|UPDATE reaches every row of the target.
+// THEN DELETE|UPDATE reaches every row of the target; so does WHEN NOT
+// MATCHED BY SOURCE [AND <none>] THEN DELETE|UPDATE, whatever the ON says,
+// for the rows no source row matches.
 void visit_raw_merge(const MergeStmt *merge, const Walk &walk) {
     visit_raw_with(merge->withClause, walk);
     RawTarget target = raw_target(merge->relation);
-    if (raw_restricts(merge->joinCondition, target, walk.context)) return;
+    bool on_restricts = raw_restricts(merge->joinCondition, target, walk.context);
+    auto restricts = [&](const MergeWhenClause *when) { return raw_restricts(when->condition, target, walk.context); };
     for (CmdType command : {CMD_DELETE, CMD_UPDATE}) {
-        ListCell *cell;
-        foreach (cell, merge->mergeWhenClauses) {
-            const auto *when = lfirst_node(MergeWhenClause, cell);
-            if (!when->matched || when->commandType != command ||
-                raw_restricts(when->condition, target, walk.context))
-                continue;
-            UnfilteredChange change;
-            change.command = command;
-            change.merge = true;
-            change.table = target.table;
-            change.location = merge->relation->location;
-            walk.visit(change);
-            break;
-        }
+        const MergeWhenClause *when =
+            unrestricted_merge_action<MergeWhenClause>(merge->mergeWhenClauses, command, on_restricts, restricts);
+        if (when == nullptr) continue;
+        UnfilteredChange change;
+        change.command = command;
+        change.merge = true;
+        change.unmatched = merge_reach(when) == MergeReach::unmatched;
+        change.table = target.table;
+        change.location = merge->relation->location;
+        walk.visit(change);
     }
 }
 
@@ -526,22 +568,31 @@ void assigned_columns(const List *target_list, UnfilteredChange &change) {
     }
 }
 
+// PostgreSQL 15 keeps MERGE's ON condition as the quals of the jointree; 17
+// in a field of its own.
+Node *merge_join_condition(const Query *query) {
+#if PG_VERSION_NUM >= 170000
+    return query->mergeJoinCondition;
+#else
+    return query->jointree->quals;
+#endif
+}
+
 void visit_query_merge(const Query *query, const Walk &walk) {
-    // PostgreSQL 15 keeps MERGE's ON condition as the quals of the jointree.
-    if (filters_target(query->jointree->quals, query, query->resultRelation, walk.context)) return;
+    Index target = query->resultRelation;
+    bool on_restricts = filters_target(merge_join_condition(query), query, target, walk.context);
+    auto restricts = [&](const MergeAction *action) {
+        return filters_target(action->qual, query, target, walk.context);
+    };
     for (CmdType command : {CMD_DELETE, CMD_UPDATE}) {
-        ListCell *cell;
-        foreach (cell, query->mergeActionList) {
-            const auto *action = lfirst_node(MergeAction, cell);
-            if (!action->matched || action->commandType != command ||
-                filters_target(action->qual, query, query->resultRelation, walk.context))
-                continue;
-            UnfilteredChange change;
-            change.command = command;
-            change.merge = true;
-            visit_existing(query, query->resultRelation, walk, change);
-            break;
-        }
+        const MergeAction *action =
+            unrestricted_merge_action<MergeAction>(query->mergeActionList, command, on_restricts, restricts);
+        if (action == nullptr) continue;
+        UnfilteredChange change;
+        change.command = command;
+        change.merge = true;
+        change.unmatched = merge_reach(action) == MergeReach::unmatched;
+        visit_existing(query, target, walk, change);
     }
 }
 
@@ -628,6 +679,9 @@ std::string joined(const std::vector<std::string> &names) {
 }
 
 std::string merge_message(const UnfilteredChange &change, const char *verb) {
+    if (change.unmatched)
+        return "MERGE into " + change.table.display() + " " + verb +
+               " every row that no source row matches (WHEN NOT MATCHED BY SOURCE), with no condition that restricts them";
     return "MERGE into " + change.table.display() + " joins on a condition that restricts none of its rows "
            "and " + verb + " every matched row";
 }

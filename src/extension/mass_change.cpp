@@ -81,8 +81,9 @@ struct Watched {
     int64 inserted;
 };
 
-// The current top-level statement, in TopTransactionContext (plain C data:
-// PostgreSQL may longjmp past any of this).
+// The current top-level statement (plain C data: PostgreSQL may longjmp
+// past any of this); its tables in inline_tables below, or, past those, in
+// TopTransactionContext.
 struct Statement {
     Watched *tables;
     int count;

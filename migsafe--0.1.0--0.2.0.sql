@@ -27,8 +27,8 @@ COMMENT ON FUNCTION migsafe_plan(text) IS
     'for each statement of a SQL script: the lock it takes on each table, the work done under it, the table''s size and rows, and its findings';
 
 -- Changed: migsafe_status() lists migsafe.require_lock_timeout,
--- migsafe.ddl_lock_timeout and migsafe.mass_change_min_rows. CREATE OR
--- REPLACE keeps its grants.
+-- migsafe.ddl_lock_timeout, migsafe.mass_change_min_rows and
+-- migsafe.session_script_window. CREATE OR REPLACE keeps its grants.
 CREATE OR REPLACE FUNCTION migsafe_status(OUT item text, OUT name text, OUT detail text)
 RETURNS SETOF record
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -48,6 +48,8 @@ AS $$
     SELECT 'setting', 'migsafe.ddl_lock_timeout', current_setting('migsafe.ddl_lock_timeout')
     UNION ALL
     SELECT 'setting', 'migsafe.mass_change_min_rows', current_setting('migsafe.mass_change_min_rows')
+    UNION ALL
+    SELECT 'setting', 'migsafe.session_script_window', current_setting('migsafe.session_script_window')
     UNION ALL
     SELECT 'layer', migsafe_guard_layer(),
            CASE WHEN migsafe_guard_layer() LIKE '%shared_preload_libraries%' THEN 'every statement of every session is judged'

@@ -433,6 +433,8 @@ AS $$
     UNION ALL
     SELECT 'setting', 'migsafe.mass_change_min_rows', current_setting('migsafe.mass_change_min_rows')
     UNION ALL
+    SELECT 'setting', 'migsafe.session_script_window', current_setting('migsafe.session_script_window')
+    UNION ALL
     SELECT 'layer', migsafe_guard_layer(),
            CASE WHEN migsafe_guard_layer() LIKE '%shared_preload_libraries%' THEN 'every statement of every session is judged'
                 ELSE 'WARNING: migsafe is not in shared_preload_libraries: a session is fully guarded only once it '

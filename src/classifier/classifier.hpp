@@ -53,12 +53,16 @@ public:
     // The protected tables in a schema (what DROP SCHEMA ... CASCADE reaches).
     virtual std::vector<RelName> protected_in_schema(const std::string &schema) const = 0;
 
-    // In the database, the script is the transaction: a table or index
-    // created, or a column added, earlier in the current transaction is as
-    // new as one created earlier in the script, and so is a temporary table
-    // of the session's own. Offline, nothing is.
-    virtual bool relation_created_in_transaction(const RelName &) const { return false; }
-    virtual bool column_added_in_transaction(const RelName &, const std::string &) const { return false; }
+    // In the database, the script is the session: a table, index, type or
+    // schema created, or a column added, earlier in the current transaction
+    // or in an earlier one of the session (within the limits of
+    // src/extension/session_objects.hpp) is as new as one created earlier in
+    // the script, and so is a temporary table of the session's own.
+    // Offline, nothing is.
+    virtual bool relation_created_by_session(const RelName &) const { return false; }
+    virtual bool column_added_by_session(const RelName &, const std::string &) const { return false; }
+    virtual bool type_created_by_session(const RelName &) const { return false; }
+    virtual bool schema_created_by_session(const std::string &) const { return false; }
 
     // The tables TRUNCATE ... CASCADE of these tables also empties: those
     // whose foreign keys reference them, and so on (qualified names). Only

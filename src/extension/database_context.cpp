@@ -2,7 +2,7 @@
 
 #include "../parser/pg_call.hpp"
 #include "state.hpp"
-#include "transaction_objects.hpp"
+#include "session_objects.hpp"
 
 extern "C" {
 #include "catalog/heap.h"
@@ -119,7 +119,7 @@ std::vector<RelName> DatabaseContext::truncate_cascade_reaches(const std::vector
     return reached;
 }
 
-bool created_in_transaction(unsigned int relid) {
+bool relation_is_new(unsigned int relid, int lock) {
     return pg_call([&] {
         Relation rel = RelationIdGetRelation(relid);
         if (rel == nullptr) return false;
@@ -130,21 +130,38 @@ bool created_in_transaction(unsigned int relid) {
         // any other table.
         bool created = rel->rd_createSubid != InvalidSubTransactionId || rel->rd_islocaltemp;
         RelationClose(rel);
-        return created;
+        return created || session_objects::relation_is_own(relid, static_cast<LOCKMODE>(lock));
     });
 }
 
-bool DatabaseContext::relation_created_in_transaction(const RelName &relation) const {
+bool DatabaseContext::relation_created_by_session(const RelName &relation) const {
     Oid relid = resolve_relation(relation);
-    return OidIsValid(relid) && created_in_transaction(relid);
+    return OidIsValid(relid) && relation_is_new(relid, about_to_run_ ? ShareLock : NoLock);
 }
 
-bool DatabaseContext::column_added_in_transaction(const RelName &table, const std::string &column) const {
+bool DatabaseContext::column_added_by_session(const RelName &table, const std::string &column) const {
     Oid relid = resolve_relation(table);
     if (!OidIsValid(relid)) return false;
     const char *name = column.c_str();
     AttrNumber attnum = pg_call([&] { return get_attnum(relid, name); });
-    return attnum != InvalidAttrNumber && transaction_objects::column_added(relid, attnum);
+    return attnum != InvalidAttrNumber && session_objects::column_added(relid, attnum);
+}
+
+bool DatabaseContext::type_created_by_session(const RelName &type) const {
+    const char *schema = type.schema.empty() ? nullptr : type.schema.c_str();
+    const char *name = type.name.c_str();
+    Oid typid = pg_call([&] {
+        List *names = schema != nullptr ? list_make2(makeString(pstrdup(schema)), makeString(pstrdup(name)))
+                                        : list_make1(makeString(pstrdup(name)));
+        return LookupTypeNameOid(nullptr, makeTypeNameFromNameList(names), true);
+    });
+    return OidIsValid(typid) && session_objects::type_created(typid);
+}
+
+bool DatabaseContext::schema_created_by_session(const std::string &schema) const {
+    const char *name = schema.c_str();
+    Oid nspid = pg_call([&] { return get_namespace_oid(name, true); });
+    return OidIsValid(nspid) && session_objects::schema_created(nspid);
 }
 
 std::optional<RelName> DatabaseContext::relation_name(unsigned int relid) const {
@@ -193,7 +210,7 @@ Oid through_updatable_views(Oid relid, bool &inherited) {
 std::vector<RelName> DatabaseContext::existing_relations(unsigned int relid, bool with_inheritors) const {
     std::vector<RelName> existing;
     relid = through_updatable_views(relid, with_inheritors);
-    if (!created_in_transaction(relid)) {
+    if (!relation_is_new(relid)) {
         if (std::optional<RelName> name = relation_name(relid)) existing.push_back(*name);
         return existing;
     }
@@ -202,7 +219,7 @@ std::vector<RelName> DatabaseContext::existing_relations(unsigned int relid, boo
     ListCell *cell;
     foreach (cell, family) {
         Oid member = lfirst_oid(cell);
-        if (member == relid || created_in_transaction(member)) continue;
+        if (member == relid || relation_is_new(member)) continue;
         if (std::optional<RelName> name = relation_name(member)) existing.push_back(*name);
     }
     return existing;

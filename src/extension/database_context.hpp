@@ -24,9 +24,11 @@ public:
     std::optional<RelName> protected_match(const RelName &table) const override;
     std::vector<RelName> protected_in_schema(const std::string &schema) const override;
     std::vector<RelName> protected_descendants(const RelName &table) const override;
-    bool relation_created_in_transaction(const RelName &relation) const override;
+    bool relation_created_by_session(const RelName &relation) const override;
     std::vector<RelName> truncate_cascade_reaches(const std::vector<RelName> &tables) const override;
-    bool column_added_in_transaction(const RelName &table, const std::string &column) const override;
+    bool column_added_by_session(const RelName &table, const std::string &column) const override;
+    bool type_created_by_session(const RelName &type) const override;
+    bool schema_created_by_session(const std::string &schema) const override;
     std::optional<RelName> relation_name(unsigned int relid) const override;
     std::vector<RelName> existing_relations(unsigned int relid, bool with_inheritors) const override;
     std::vector<RelName> existing_inheritors(const RelName &table) const override;
@@ -66,8 +68,10 @@ unsigned int through_updatable_views(unsigned int relid, bool &inherited);
 // The OID a relation name resolves to with this session's search_path, or 0.
 unsigned int resolve_relation(const RelName &relation);
 
-// Whether the relation was created in the current transaction (its relcache
-// entry says so), or is a temporary table of this session.
-bool created_in_transaction(unsigned int relid);
+// Whether the relation is new to the database: created in the current
+// transaction (its relcache entry says so), a temporary table of this
+// session, or created earlier in this session's script and holding only its
+// rows (session_objects.hpp; lock as there: NoLock after the statement ran).
+bool relation_is_new(unsigned int relid, int lock = 0);
 
 }  // namespace migsafe

@@ -100,7 +100,7 @@ Findings rewrite_findings() {
     Findings findings;
     for (const auto &row : state::trusted_select(kRewrittenTable)) {
         Oid relid = static_cast<Oid>(std::stoul(row[0].value_or("0")));
-        if (created_in_transaction(relid)) continue;
+        if (relation_is_new(relid)) continue;
         long long bytes = std::stoll(row[2].value_or("0"));
         std::string table = row[1].value_or(""), size = row[3].value_or("");
         std::string reason = rewrite_reason(std::stoi(row[4].value_or("0")));

@@ -18,7 +18,7 @@
 #include "mass_change.hpp"
 #include "settings.hpp"
 #include "state.hpp"
-#include "transaction_objects.hpp"
+#include "session_objects.hpp"
 
 extern "C" {
 #include "access/xlog.h"
@@ -203,9 +203,6 @@ void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_onl
     bool enabled = IsA(stmt, AlterSystemStmt) ? !guard_switched_off() : guard_enabled();
     if (enabled && !concerns_no_rule(stmt)) judge(stmt, query_string, pstmt->stmt_location, pstmt->stmt_len);
 
-    transaction_objects::PendingColumns added = {InvalidOid, NIL};
-    if (enabled && IsA(stmt, AlterTableStmt)) added = transaction_objects::columns_to_add(castNode(AlterTableStmt, stmt));
-
     int lock_timeout_level = enabled && wants_ddl_lock_timeout(stmt) ? apply_ddl_lock_timeout() : -1;
 
     RunningUtility saved = running;
@@ -227,7 +224,6 @@ void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_onl
     mass_change::utility_succeeded();
 
     if (lock_timeout_level >= 0) AtEOXact_GUC(true, lock_timeout_level);
-    if (added.names != NIL) transaction_objects::record_added(added);
 }
 
 void post_parse_analyze(ParseState *pstate, Query *query, JumbleState *jstate) {
@@ -267,7 +263,7 @@ void install() {
     post_parse_analyze_hook = post_parse_analyze;
     planner_hook = planner;
     mass_change::install();
-    transaction_objects::register_callbacks();
+    session_objects::register_hooks();
     state::register_callbacks();
     installed = true;
 }

@@ -265,7 +265,9 @@ bool every_row_written(Oid relid, CommandId first_command) {
 // The tables whose rows a top-level DELETE, UPDATE or MERGE changes by its
 // own WHERE (or ON): its target, with its partitions and children, or a
 // view's base table. Empty when the statement is anything else, or when the
-// classifier finds that its condition restricts no row of the target.
+// classifier finds that its condition restricts no row of the target. A
+// backfill (an UPDATE whose SET targets are all columns added earlier in the
+// script) counts as filtered: it overwrites no value that existed before.
 std::vector<Oid> filtered_targets(const char *text, int length) {
     std::vector<Oid> targets;
     if (text == nullptr) return targets;
@@ -290,9 +292,7 @@ std::vector<Oid> filtered_targets(const char *text, int length) {
     script.text = sql;
     script.statements.push_back({stmt, 0});
     for (const Finding &finding : classify(script, context))
-        if (finding.rule == "delete-without-where" || finding.rule == "update-without-where" ||
-            finding.rule == "backfill-without-where")
-            return targets;
+        if (finding.rule == "delete-without-where" || finding.rule == "update-without-where") return targets;
 
     Oid target = resolve_relation(rel_name(relation));
     if (!OidIsValid(target)) return targets;
@@ -338,7 +338,7 @@ std::optional<Finding> judge_table(const Watched &before, CommandId first_comman
     if (!reaches_minimum(changed)) return std::nullopt;
     const int64 deleted = changed.deleted, updated = changed.updated, minimum = settings::mass_change_min_rows;
     Oid relid = before.relid;
-    if (created_in_transaction(relid) || state::is_state_relation(relid)) return std::nullopt;
+    if (relation_is_new(relid) || state::is_state_relation(relid)) return std::nullopt;
     if (std::find(filtered.begin(), filtered.end(), relid) != filtered.end()) return std::nullopt;
     if (!every_row_written(relid, first_command)) return std::nullopt;
     std::optional<RelName> name = DatabaseContext().relation_name(relid);

@@ -37,6 +37,7 @@ bool state_write = false;
 bool require_lock_timeout = false;
 int ddl_lock_timeout_ms = 0;
 int mass_change_min_rows = 1000;
+int session_script_window_s = 600;
 
 void define() {
     DefineCustomEnumVariable("migsafe.mode", "What migsafe does with a dangerous statement.",
@@ -81,6 +82,13 @@ void define() {
                             "needs an approval (rules mass-delete, mass-update).",
                             "Counted after the statement and everything it fired ran. 0 turns this check off.",
                             &mass_change_min_rows, 1000, 0, INT_MAX, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("migsafe.session_script_window",
+                            "How long after its transaction committed an object this session created still "
+                            "counts as created earlier in the script.",
+                            "Tables, columns, indexes, types and schemas; a table only while it holds no row "
+                            "another session wrote. 0: only what the current transaction created.",
+                            &session_script_window_s, 600, 0, 86400, PGC_SUSET, GUC_UNIT_S, nullptr, nullptr,
+                            nullptr);
     DefineCustomBoolVariable("migsafe.state_write", "Set by migsafe's own functions while they write its state.",
                              nullptr, &state_write, false, PGC_SUSET,
                              GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE | GUC_NO_RESET_ALL,

@@ -18,6 +18,7 @@ extern int max_rewrite_size_kb;   // migsafe.max_rewrite_size; -1: no limit
 extern bool require_lock_timeout; // migsafe.require_lock_timeout (the opt-in rule missing-lock-timeout)
 extern int ddl_lock_timeout_ms;   // migsafe.ddl_lock_timeout; 0: off
 extern int mass_change_min_rows;  // migsafe.mass_change_min_rows; 0: the by-effect layer is off
+extern int session_script_window_s;  // migsafe.session_script_window; 0: the script is the transaction
 // migsafe.state_write: set (SET clause) by migsafe's own SQL functions while
 // they write the state tables; a superuser setting it by hand steps around
 // the guard as with migsafe.mode = off. Hidden from SHOW ALL.

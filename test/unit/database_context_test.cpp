@@ -21,10 +21,10 @@ public:
 
     std::optional<RelName> protected_match(const RelName &) const override { return std::nullopt; }
     std::vector<RelName> protected_in_schema(const std::string &) const override { return {}; }
-    bool relation_created_in_transaction(const RelName &relation) const override {
+    bool relation_created_by_session(const RelName &relation) const override {
         return contains(relations, relation.display());
     }
-    bool column_added_in_transaction(const RelName &table, const std::string &column) const override {
+    bool column_added_by_session(const RelName &table, const std::string &column) const override {
         return contains(columns, table.display() + "." + column);
     }
 
@@ -79,7 +79,7 @@ TEST(TransactionContext, ProtectionIsNotLiftedByNewness) {
             return std::nullopt;
         }
         std::vector<RelName> protected_in_schema(const std::string &) const override { return {}; }
-        bool relation_created_in_transaction(const RelName &) const override { return true; }
+        bool relation_created_by_session(const RelName &) const override { return true; }
     } context;
     EXPECT_EQ(rules_of(cli::check_sql("ALTER TABLE skill ADD COLUMN a int; DROP TABLE skill;", context)),
               (Strings{"protected-table", "protected-table"}));

@@ -60,7 +60,7 @@ void check_drop_database(RuleInput &in) {
 
 void check_drop_schema(RuleInput &in) {
     for_each_dropped(in, {OBJECT_SCHEMA}, [&](const DropStmt *drop, const RelName &schema) {
-        if (in.script.schema_created(schema.name)) return;
+        if (in.schema_is_new(schema.name)) return;
         std::string name = schema.display();
         std::string what = drop->behavior == DROP_CASCADE
                                ? " and, with CASCADE, every table and object in it"
@@ -105,7 +105,7 @@ void check_drop_index(RuleInput &in) {
 
 void check_drop_type(RuleInput &in) {
     for_each_dropped(in, {OBJECT_TYPE, OBJECT_DOMAIN}, [&](const DropStmt *drop, const RelName &type) {
-        if (in.script.type_created(type)) return;
+        if (in.type_is_new(type)) return;
         const char *kind = drop->removeType == OBJECT_TYPE ? "type" : "domain";
         in.report(kStatementStart, type.display(),
                   std::string("DROP removes ") + kind + " " + type.display() + cascade_note(drop));

@@ -31,16 +31,23 @@ public:
     const ScriptState &script;   // what earlier statements created
     const Context &context;      // what the front door knows (protected tables)
 
-    // "Created earlier": in this script or, in the database, in this transaction.
+    // "Created earlier": in this script or, in the database, by this
+    // session's script (classifier.hpp).
     bool table_is_new(const RelName &table) const {
-        return script.table_created(table) || context.relation_created_in_transaction(table);
+        return script.table_created(table) || context.relation_created_by_session(table);
     }
     bool column_is_new(const RelName &table, const std::string &column) const {
         return script.column_added(table, column) || table_is_new(table) ||
-               context.column_added_in_transaction(table, column);
+               context.column_added_by_session(table, column);
     }
     bool index_is_new(const RelName &index) const {
-        return script.index_created(index) || context.relation_created_in_transaction(index);
+        return script.index_created(index) || context.relation_created_by_session(index);
+    }
+    bool type_is_new(const RelName &type) const {
+        return script.type_created(type) || context.type_created_by_session(type);
+    }
+    bool schema_is_new(const std::string &schema) const {
+        return script.schema_created(schema) || context.schema_created_by_session(schema);
     }
 
     // The tables the statement changes (changed_tables.cpp), listed once for

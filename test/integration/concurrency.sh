@@ -10,7 +10,9 @@
 # deadlock and no client error. A statement that empties or drops a table
 # puts rows back in the same transaction, so that every guarded statement
 # meets a table with rows (an empty table's TRUNCATE or DELETE loses nothing
-# and is not guarded). Sourced by run.
+# and is not guarded). The clients' sessions do not remember what they
+# created (migsafe.session_script_window = 0): a table one made in an
+# earlier transaction is an existing table, guarded. Sourced by run.
 
 conc_db=migsafe_concurrency
 conc_seconds=${MIGSAFE_CONCURRENCY_SECONDS:-15}
@@ -115,7 +117,7 @@ cd - >/dev/null || return
 conc_blocked_lines() { grep -A1 'LOG:  migsafe blocked' "$MIGSAFE_CLUSTER_DIR/server.log" | grep -c "database=$conc_db "; }
 conc_blocked_before=$(conc_blocked_lines)
 conc_deadlocks_before=$(grep -c 'deadlock detected' "$MIGSAFE_CLUSTER_DIR/server.log")
-PGOPTIONS='-c client_min_messages=error' "$PG_BINDIR/pgbench" -n -h "$MIGSAFE_CLUSTER_DIR" -p "$PORT" -U postgres \
+PGOPTIONS='-c client_min_messages=error -c migsafe.session_script_window=0' "$PG_BINDIR/pgbench" -n -h "$MIGSAFE_CLUSTER_DIR" -p "$PORT" -U postgres \
     -c "$conc_clients" -j 2 -T "$conc_seconds" --max-tries=1 --failures-detailed \
     -f "$as_dir/approve.sql@2" -f "$as_dir/revoke.sql@2" -f "$as_dir/open.sql@2" -f "$as_dir/close.sql@2" \
     -f "$as_dir/delete_toggle.sql@6" -f "$as_dir/truncate_window.sql@6" -f "$as_dir/never.sql@3" \

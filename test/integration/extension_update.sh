@@ -68,6 +68,13 @@ CREATE TABLE guarded_t (id int);
 INSERT INTO approved_t VALUES (1), (2);
 INSERT INTO other_t VALUES (1);
 INSERT INTO windowed_t VALUES (1), (2);
+SQL
+    then
+        fail "a database at $old_version with approvals, a window, protection and audit rows" "$(cat "$WORK/update-setup.out")"
+        continue
+    fi
+    # A session of its own: the tables above exist before it.
+    if ! usql $update_db >"$WORK/update-setup.out" 2>&1 <<SQL
 GRANT USAGE ON SCHEMA public TO migsafe_it_approver;
 GRANT EXECUTE ON FUNCTION migsafe_approve(text, text, interval, text[]) TO migsafe_it_approver;
 SELECT migsafe_approve('it_update', 'before the update', '1 hour', ARRAY['approved_t']);

@@ -141,7 +141,8 @@ for project_dir in "$ss_corpus"/*/; do
     done
     for file in "$project_dir"*.sql; do
         ss_files=$((ss_files + 1))
-        for mode in $ss_modes; do ss_verdicts "${DB}_$mode" $mode "$file" >"$ss_dir/$mode.txt"; done
+        for mode in $ss_modes; do ss_verdicts "${DB}_$mode" $mode "$file" >"$ss_dir/$mode.txt" & done
+        wait
         if grep -q '^ERROR$' "$ss_dir"/{query,transaction,statements}.txt; then
             ss_refused_by_postgres=$((ss_refused_by_postgres + 1))
             for mode in query transaction; do  # atomic: nothing of it ran there

@@ -30,6 +30,7 @@ extern "C" {
 #include "storage/bufmgr.h"
 #include "storage/lmgr.h"
 #include "storage/proc.h"
+#include "utils/acl.h"
 #include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/timestamp.h"
@@ -616,7 +617,16 @@ std::optional<bool> DatabaseContext::table_is_empty(const RelName &table) const 
     if (kind != RELKIND_RELATION && kind != RELKIND_MATVIEW && kind != RELKIND_PARTITIONED_TABLE) return std::nullopt;
     Rows rows = family_rows(relid, AccessShareLock, false);
     if (rows == Rows::none && about_to_run_) {
-        rows = family_rows(relid, ShareLock, true);
+        // Only a role that may change the table gets it locked (as LOCK
+        // TABLE ... IN SHARE MODE requires): another's statement fails on
+        // its privileges anyway, and must not make the table's writers wait.
+        bool may_lock = pg_call([&] {
+            bool missing = false;  // dropped meanwhile: cannot know
+            return pg_class_aclcheck_ext(relid, GetUserId(), ACL_UPDATE | ACL_DELETE | ACL_TRUNCATE, &missing) ==
+                       ACLCHECK_OK &&
+                   !missing;
+        });
+        rows = may_lock ? family_rows(relid, ShareLock, true) : Rows::unknown;
         if (rows == Rows::none) pg_call([&] { CacheInvalidateRelcacheByRelid(relid); });
     }
     std::optional<bool> empty;

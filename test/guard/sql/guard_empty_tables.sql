@@ -104,6 +104,13 @@ DELETE FROM remote;
 TRUNCATE vault;
 DROP TABLE vault;
 
+-- a role that may not change the table gets no SHARE lock on it: "cannot
+-- know", refused before PostgreSQL's own privilege check
+SET ROLE migsafe_app;
+BEGIN;
+DELETE FROM dead_only;
+ROLLBACK;
+RESET ROLE;
 -- warn mode: a table with rows is not SHARE-locked by the look
 SET migsafe.mode = warn;
 BEGIN;

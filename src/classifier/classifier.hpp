@@ -131,8 +131,11 @@ public:
     virtual std::optional<bool> not_null_proven(const RelName &, const std::string & /*column*/) const {
         return std::nullopt;
     }
-    // Whether the table certainly holds no row: neither it nor any of its
-    // children and partitions has a page.
+    // Whether the table certainly holds no row, nor any of its children and
+    // partitions (no page, or only dead rows; a row another transaction has
+    // not committed yet counts): true, false, or nullopt ("cannot know",
+    // judged as holding rows). Ask it only for a statement already found to
+    // lose the table's rows: in the database an answer may cost a scan.
     virtual std::optional<bool> table_is_empty(const RelName &) const { return std::nullopt; }
     // Whether a function of this (possibly qualified) name is volatile;
     // nullopt when no function of that name is known.

@@ -5,6 +5,8 @@
 #include "session_objects.hpp"
 
 extern "C" {
+#include "access/heapam.h"
+#include "access/tableam.h"
 #include "catalog/heap.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_inherits.h"
@@ -18,6 +20,7 @@ extern "C" {
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/relcache.h"
+#include "utils/snapmgr.h"
 #include "access/relation.h"
 #include "access/table.h"
 #include "catalog/pg_proc.h"
@@ -25,8 +28,11 @@ extern "C" {
 #include "parser/parse_coerce.h"
 #include "rewrite/rewriteHandler.h"
 #include "storage/bufmgr.h"
+#include "storage/lmgr.h"
 #include "storage/proc.h"
+#include "utils/acl.h"
 #include "utils/fmgroids.h"
+#include "utils/inval.h"
 #include "utils/timestamp.h"
 #include "utils/syscache.h"
 #include "utils/typcache.h"
@@ -531,30 +537,120 @@ std::optional<bool> DatabaseContext::not_null_proven(const RelName &table, const
     });
 }
 
-// No page in the table, nor in any of its children and partitions (what a
-// statement without ONLY reaches). About to run, the family is locked first
-// (SHARE: no row can be added until the transaction ends), so that rows
-// committed between this answer and the statement's own lock are not lost.
-std::optional<bool> DatabaseContext::table_is_empty(const RelName &table) const {
-    Oid relid = plain_table(table);
-    if (!OidIsValid(relid)) return std::nullopt;
-    LOCKMODE lock = about_to_run_ ? ShareLock : NoLock;
-    bool no_pages = pg_call([&] {
+// ---- Empty tables ------------------------------------------------------------
+// Whether a table holds a row is asked only by the rules that already found
+// a statement that loses its rows (TRUNCATE, DELETE or UPDATE of every row,
+// DROP TABLE, ADD COLUMN NOT NULL without a default): ordinary statements
+// never pay for it.
+
+namespace {
+
+// What a look at a table's rows found.
+enum class Rows { none, some, unknown };
+
+// Pages one look reads at most, over the whole family: 8 MB at the default
+// block size. A table whose first pages hold only dead rows (emptied by a
+// DELETE that vacuum has not yet cut back) is read page by page; past the
+// limit the answer is "cannot know", judged as holding rows.
+constexpr BlockNumber kEmptinessPages = 1024;
+
+// Whether one relation holds a row, stopping at the first. SnapshotDirty
+// sees every committed row and every row another transaction (a prepared
+// one too) has inserted and not yet committed, or deleted and not yet
+// committed: such a row counts. Rows this transaction deleted and rows a
+// committed transaction deleted do not. Plain C: it runs inside pg_call().
+Rows relation_rows(Relation rel, BlockNumber &budget) {
+    char kind = rel->rd_rel->relkind;
+    if (kind == RELKIND_PARTITIONED_TABLE) return Rows::none;  // its partitions hold its rows
+    // A foreign table's rows are elsewhere; another session's temporary
+    // table cannot be read from here.
+    if ((kind != RELKIND_RELATION && kind != RELKIND_MATVIEW) || RELATION_IS_OTHER_TEMP(rel)) return Rows::unknown;
+    BlockNumber pages = RelationGetNumberOfBlocks(rel);
+    if (pages == 0) return Rows::none;
+    if (rel->rd_tableam != GetHeapamTableAmRoutine()) return Rows::unknown;
+    SnapshotData dirty;
+    InitDirtySnapshot(dirty);
+    TableScanDesc scan = table_beginscan_strat(rel, &dirty, 0, nullptr, true, false);
+    heap_setscanlimits(scan, 0, std::min(pages, budget));
+    bool found = heap_getnext(scan, ForwardScanDirection) != nullptr;
+    table_endscan(scan);
+    if (found) return Rows::some;
+    if (pages > budget) return Rows::unknown;
+    budget -= pages;
+    return Rows::none;
+}
+
+// The same for the relation and every child and partition, at any depth
+// (what TRUNCATE, DELETE and UPDATE without ONLY reach, and DROP ...
+// CASCADE), each locked in `lock` mode first. keep: hold the locks until
+// the transaction ends; otherwise each is released after the look (taken
+// and released once each, so that a lock the transaction held before stays).
+Rows family_rows(Oid relid, LOCKMODE lock, bool keep) {
+    return pg_call([&] {
+        LockRelationOid(relid, lock);  // find_all_inheritors() locks the children only
+        List *family = find_all_inheritors(relid, lock, nullptr);
+        BlockNumber budget = kEmptinessPages;
+        Rows rows = Rows::none;
         ListCell *cell;
-        foreach (cell, find_all_inheritors(relid, lock, nullptr)) {
+        foreach (cell, family) {
             Relation rel = RelationIdGetRelation(lfirst_oid(cell));
-            if (rel == nullptr) return false;
-            char kind = rel->rd_rel->relkind;  // a foreign table's rows are elsewhere: not known
-            bool empty = kind == RELKIND_PARTITIONED_TABLE ||
-                         ((kind == RELKIND_RELATION || kind == RELKIND_MATVIEW) && RelationGetNumberOfBlocks(rel) == 0);
-            RelationClose(rel);
-            if (!empty) return false;
+            rows = rel == nullptr ? Rows::unknown : relation_rows(rel, budget);  // null: dropped meanwhile
+            if (rel != nullptr) RelationClose(rel);
+            if (rows != Rows::none) break;
         }
-        return true;
+        if (!keep)
+            foreach (cell, family) UnlockRelationOid(lfirst_oid(cell), lock);
+        return rows;
     });
-    // Pages may hold only dead rows: then nobody knows without a scan.
-    if (no_pages) return true;
-    return std::nullopt;
+}
+
+}  // namespace
+
+// A view that PostgreSQL updates itself is judged by its base table. The
+// first look takes only ACCESS SHARE, released after it: a table with a row
+// (the common case of a statement already found dangerous) is answered at
+// once, without waiting for its writers or making them wait, and without a
+// lock that the statement's own would upgrade. About to run, a family that
+// looks empty is locked in SHARE mode, which waits for every transaction
+// writing to it (a prepared one too) and lets none start until this
+// transaction ends, and looked at again: no row can then be committed
+// between the answer and the statement's own lock.
+//
+// The answer holds for now only, but PostgreSQL may keep the plan of the
+// statement judged (PREPARE, a PL/pgSQL statement, a named statement of the
+// extended protocol) and run it again later without analysing it, when the
+// table may hold rows. Found empty, the table's relcache entry is therefore
+// invalidated (at the end of the statement): every plan cached from this
+// analysis is analysed, and judged, again before it next runs.
+std::optional<bool> DatabaseContext::table_is_empty(const RelName &table) const {
+    if (!judges_contents_) return std::nullopt;
+    Oid relid = resolve_relation(table);
+    if (!OidIsValid(relid)) return std::nullopt;
+    bool inherited = true;  // the whole family is looked at, whatever ONLY the view says: never fewer rows
+    relid = through_updatable_views(relid, inherited);
+    for (const auto &[known, empty] : emptiness_)
+        if (known == relid) return empty;
+    char kind = pg_call([&] { return get_rel_relkind(relid); });
+    if (kind != RELKIND_RELATION && kind != RELKIND_MATVIEW && kind != RELKIND_PARTITIONED_TABLE) return std::nullopt;
+    Rows rows = family_rows(relid, AccessShareLock, false);
+    if (rows == Rows::none && about_to_run_) {
+        // Only a role that may change the table gets it locked (as LOCK
+        // TABLE ... IN SHARE MODE requires): another's statement fails on
+        // its privileges anyway, and must not make the table's writers wait.
+        bool may_lock = pg_call([&] {
+            bool missing = false;  // dropped meanwhile: cannot know
+            return pg_class_aclcheck_ext(relid, GetUserId(), ACL_UPDATE | ACL_DELETE | ACL_TRUNCATE, &missing) ==
+                       ACLCHECK_OK &&
+                   !missing;
+        });
+        rows = may_lock ? family_rows(relid, ShareLock, true) : Rows::unknown;
+        if (rows == Rows::none) pg_call([&] { CacheInvalidateRelcacheByRelid(relid); });
+    }
+    std::optional<bool> empty;
+    if (rows == Rows::none) empty = true;
+    else if (rows == Rows::some) empty = false;
+    emptiness_.emplace_back(relid, empty);
+    return empty;
 }
 
 std::optional<bool> DatabaseContext::function_is_volatile(const List *name) const {

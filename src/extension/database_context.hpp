@@ -8,6 +8,7 @@
 #include "../classifier/classifier.hpp"
 
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace migsafe {
@@ -20,6 +21,11 @@ public:
     // exist" refine a verdict.
     explicit DatabaseContext(const Context *names = nullptr, bool about_to_run = false)
         : names_(names), about_to_run_(about_to_run) {}
+
+    // For reading a statement's WHERE after it ran (mass_change.cpp): the
+    // tables then hold what the statement left, so table_is_empty() answers
+    // "cannot know" and an unfiltered change stays a finding.
+    void ignore_table_contents() { judges_contents_ = false; }
 
     std::optional<RelName> protected_match(const RelName &table) const override;
     std::vector<RelName> protected_in_schema(const std::string &schema) const override;
@@ -56,7 +62,11 @@ private:
 
     const Context *names_;
     bool about_to_run_;
+    bool judges_contents_ = true;
     mutable std::optional<std::vector<unsigned int>> protected_;  // read on first use
+    // table_is_empty()'s answers by table OID: the DML rules each ask for
+    // the same table, and each answer may cost a scan.
+    mutable std::vector<std::pair<unsigned int, std::optional<bool>>> emptiness_;
 };
 
 // The table whose rows a change of this relation changes: through every view

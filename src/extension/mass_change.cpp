@@ -288,6 +288,7 @@ std::vector<Oid> filtered_targets(const char *text, int length) {
     if (relation == nullptr) return targets;
 
     DatabaseContext context;
+    context.ignore_table_contents();
     Script script;
     script.text = sql;
     script.statements.push_back({stmt, 0});

@@ -31,13 +31,21 @@
 #       row, an upsert of every key; with B cases for what must still run (a
 #       queue emptied by its own filter, fewer rows than the threshold, an
 #       approved one, audited with its count)
+#   A9  empty tables and other sessions: a row another session has
+#       inserted and not committed, or the only row it has deleted and not
+#       committed, counts (TRUNCATE, DELETE, UPDATE and DROP refused at
+#       once); a DELETE that found the table empty keeps others from adding
+#       a row until it commits; a DELETE prepared (pgbench -M prepared)
+#       while the table held no row, run again once it holds one; pgbench
+#       -i a second time (its DROP of tables that hold rows)
 # B. Runs (ordinary application DML), with the intended effect checked
 #    afterwards (dg_runs): correlated and uncorrelated subqueries, anti-joins,
 #    UPDATE ... FROM and DELETE ... USING joined to the target, MERGE on a
 #    join, upserts, cursors (WHERE CURRENT OF), parameterised statements over
 #    the extended protocol, batch deletes, a view with a WHERE, queue drains,
 #    EXPLAIN that does not run the DELETE, pgbench's built-in scripts in every
-#    query mode, and pgbench -i on a fresh database.
+#    query mode, pgbench -i on a fresh database, and a table emptied by
+#    DELETE (dead rows only) emptied and dropped again.
 # Sourced by run.
 
 dg_saved_db=$DB
@@ -297,6 +305,84 @@ else
     fail "A8 the refusal names the rule, the table and the count" "$out"
 fi
 
+# --- A9: empty tables and other sessions. A table whose pages hold only
+# dead rows holds no row, unless another transaction has inserted one (or
+# deleted the rows) and not committed yet: then it counts as holding rows
+# (fail closed), and the refusal comes at once, without waiting for that
+# transaction.
+dg_pending_setup() {
+    setup_sql -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS pending" -c "CREATE TABLE pending (id int, val text)" \
+        -c "INSERT INTO pending SELECT g, 'old' FROM generate_series(1, 500) g" -c "DELETE FROM pending" "$@" >/dev/null
+}
+# dg_while_other NAME OTHER_SQL...: runs OTHER_SQL (guard off) in a
+# background session that then sleeps 6 s in its open transaction and
+# commits; once it sleeps, each statement of dg_statements must be refused
+# while it still runs.
+dg_statements=("TRUNCATE pending" "DELETE FROM pending" "UPDATE pending SET val = NULL" "DROP TABLE pending")
+dg_while_other() {
+    local name=$1; shift
+    setup_sql -c "SET application_name = 'dg_other'" -c "BEGIN" "$@" -c "SELECT pg_sleep(6)" -c "COMMIT" \
+        >"$WORK/dg_other.out" 2>&1 &
+    local other=$! i statement out
+    for i in $(seq 100); do
+        [ "$(setup_sql -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'dg_other'
+                             AND query = 'SELECT pg_sleep(6)' AND state = 'active'")" = 1 ] && break
+        sleep 0.1
+    done
+    for statement in "${dg_statements[@]}"; do
+        out=$(gsql -c "$statement" 2>&1)
+        if ! grep -q MS001 <<<"$out"; then
+            fail "$name: $statement" "must be refused" "$out"
+        elif ! kill -0 "$other" 2>/dev/null; then
+            fail "$name: $statement" "refused only once the other transaction had ended" "$out"
+        else
+            pass "$name: $statement"
+        fi
+    done
+    wait "$other"
+}
+dg_pending_setup
+dg_while_other "A9 a row another session has inserted, not committed" \
+    -c "INSERT INTO pending VALUES (1, 'uncommitted')"
+expect_equal "A9 ... and the row is there once it commits" "1|uncommitted" "$(setup_sql -c "SELECT * FROM pending")"
+dg_pending_setup -c "INSERT INTO pending VALUES (2, 'committed')"
+dg_while_other "A9 the only row deleted by another session, not committed" \
+    -c "DELETE FROM pending"
+expect_equal "A9 ... and the table is as that session left it" "0" "$(setup_sql -c "SELECT count(*) FROM pending")"
+# Found empty, the family stays SHARE-locked until the transaction ends: no
+# row can be committed between the look and the statement.
+dg_pending_setup
+sql -c "BEGIN" -c "DELETE FROM pending" -c "SELECT pg_sleep(3)" -c "COMMIT" >"$WORK/dg_empty.out" 2>&1 &
+dg_empty=$!
+sleep 1
+out=$(setup_sql -c "SET lock_timeout = '500ms'" -c "INSERT INTO pending VALUES (3, 'late')" 2>&1)
+wait $dg_empty
+if grep -q "lock timeout" <<<"$out" && [ "$(setup_sql -c "SELECT count(*) FROM pending")" = 0 ] &&
+    ! grep -q MS001 "$WORK/dg_empty.out"; then
+    pass "A9 DELETE of an empty table runs, and no row can be added until it commits"
+else
+    fail "A9 DELETE of an empty table runs, and no row can be added until it commits" "$out" "$(cat "$WORK/dg_empty.out")"
+fi
+# The extended protocol's named statements (pgbench -M prepared): prepared
+# while the table held no row, the DELETE ran; in the next transaction the
+# table holds the row the first one inserted, and the same statement is
+# analysed again and refused.
+dg_pending_setup
+printf '%s\n' 'DELETE FROM pending;' "INSERT INTO pending VALUES (1, 'kept');" >"$dg_dir/empty_then_row.sql"
+out=$(dg_pgbench prepared "$dg_dir/empty_then_row.sql" -t 2 2>&1)
+if grep -q 'migsafe blocked delete-without-where on public.pending' <<<"$out" &&
+    [ "$(setup_sql -c "SELECT * FROM pending")" = "1|kept" ]; then
+    pass "A9 pgbench -M prepared: a DELETE prepared on an empty table is refused once it holds a row"
+else
+    fail "A9 pgbench -M prepared: a DELETE prepared on an empty table is refused once it holds a row" \
+        "$(tail -c 1500 <<<"$out")" "$(setup_sql -c "SELECT * FROM pending" 2>&1)"
+fi
+dg_pending_setup
+expect_equal "B an emptied table (dead rows only): DELETE, UPDATE, TRUNCATE run, DROP warns and runs" \
+    "$(printf 'WARNING:  migsafe review: drop-table on pending\nt')" \
+    "$(gsql -v VERBOSITY=terse -c "DELETE FROM pending" -c "UPDATE pending SET val = NULL" -c "TRUNCATE pending" \
+        -c "DROP TABLE pending" 2>&1; setup_sql -c "SELECT to_regclass('pending') IS NULL")"
+
 # --- B: ordinary application DML runs, with its effect
 dg_runs "B orphan clean-up (correlated NOT EXISTS)" \
     "SELECT count(*), max(user_id) FROM sessions" "10|10" \
@@ -386,14 +472,27 @@ dg_bench_count() {
         -c "SELECT count(*) FROM pgbench_accounts" 2>&1
 }
 
-# pgbench -i on a fresh database, guarded (its TRUNCATE of the tables it has
-# just created, in an earlier transaction, is a known issue).
+# pgbench -i on a fresh database, guarded: its TRUNCATE of the tables it has
+# just created, in an earlier transaction, finds them empty (no page).
 out=$(dg_bench -i -s 1 -q 2>&1)
 status=$?
 if [ $status -eq 0 ] && ! grep -Eq 'MS001|migsafe blocked' <<<"$out" && [ "$(dg_bench_count)" = 100000 ]; then
     pass "B pgbench -i guarded: initialises a fresh database"
 else
     fail "B pgbench -i guarded: initialises a fresh database" "refused or failed (exit $status), must run" \
+        "$(tail -c 1500 <<<"$out")"
+fi
+
+# pgbench -i again on the same database: its DROP TABLE IF EXISTS of the
+# four tables finds three holding rows (pgbench_history has none: a review
+# WARNING) and is refused; the tables are untouched.
+out=$(dg_bench -i -s 1 -q 2>&1)
+status=$?
+if [ $status -ne 0 ] && grep -q 'migsafe review: drop-table on pgbench_history' <<<"$out" &&
+    grep -q 'migsafe blocked drop-table on pgbench_accounts and 2 more' <<<"$out" && [ "$(dg_bench_count)" = 100000 ]; then
+    pass "A9 pgbench -i a second time, guarded: refused (the tables hold rows), nothing dropped"
+else
+    fail "A9 pgbench -i a second time, guarded: refused (the tables hold rows), nothing dropped" "exit $status" \
         "$(tail -c 1500 <<<"$out")"
 fi
 

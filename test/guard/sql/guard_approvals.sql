@@ -85,6 +85,7 @@ SET migsafe.approved_migration = 'any_name_at_all';
 INSERT INTO invoices VALUES (2);
 DELETE FROM invoices;
 RESET migsafe.require_registered_approval;
+INSERT INTO invoices VALUES (3);
 DELETE FROM invoices;
 RESET migsafe.approved_migration;
 
@@ -100,6 +101,7 @@ ALTER ROLE migsafe_app SET migsafe.approved_migration = 'from_connection';
 SHOW migsafe.approved_migration;
 SHOW migsafe.mode;
 CREATE TABLE app_table (id int);
+INSERT INTO app_table VALUES (1);
 DROP TABLE app_table;
 \c - :superuser
 ALTER ROLE migsafe_app RESET migsafe.approved_migration;

@@ -16,6 +16,9 @@ INSERT INTO logs VALUES (2);
 SELECT migsafe_open_window('5 minutes', 'clean-up') AS w \gset
 DELETE FROM logs;
 SELECT migsafe_close_window(:w);
+-- (each DELETE below meets a row: emptying a table that holds none is no
+-- finding)
+INSERT INTO logs VALUES (3);
 SET migsafe.mode = warn;
 DELETE FROM logs;
 SET migsafe.mode = enforce;
@@ -28,11 +31,13 @@ FROM migsafe.audit_log ORDER BY id;
 
 -- the acting role is the one that ran the statement
 GRANT ALL ON logs TO migsafe_app;
+INSERT INTO logs VALUES (4);
 SET migsafe.mode = warn;
 SET ROLE migsafe_app;
 DELETE FROM logs;
 RESET ROLE;
 SELECT session_role = session_user AS session_role, acting_role FROM migsafe.audit_log ORDER BY id DESC LIMIT 1;
+INSERT INTO logs VALUES (5);
 
 -- a read-only transaction: the statement's outcome is unchanged (here the
 -- server refuses the write itself), and no row is attempted

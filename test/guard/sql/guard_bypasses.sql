@@ -170,7 +170,10 @@ ALTER TABLE "VAULT" ADD COLUMN note text;
 -- approval is given, in the approver's search_path, to the relation it names
 -- then; the guard compares relations by that OID. A protected table cannot be
 -- renamed without an approval that names it ...
+-- (Each table below that a DROP must not lose holds a row: dropping an
+-- empty table is only a review finding.)
 CREATE TABLE scratch (id int, note text);
+INSERT INTO scratch VALUES (1, 'n');
 SELECT migsafe_approve('drop_scratch', 'bypass tests', '1 hour', ARRAY['scratch']) IS NOT NULL;
 SELECT migsafe_approve('scratch_note', 'bypass tests', '1 hour', ARRAY['scratch.note']) IS NOT NULL;
 SELECT migsafe_approve('not_yet', 'bypass tests', '1 hour', ARRAY['later']) IS NOT NULL;
@@ -206,6 +209,7 @@ ROLLBACK;
 -- a name that named nothing when approved covers no table created under it
 SET migsafe.approved_migration = 'not_yet';
 CREATE TABLE later (id int);
+INSERT INTO later VALUES (1);
 DROP TABLE later;
 -- (created in the same transaction, a table is new: no finding at all)
 BEGIN;
@@ -217,6 +221,7 @@ SET migsafe.approved_migration = 'drop_scratch';
 ALTER TABLE scratch_old RENAME TO scratch;
 CREATE SCHEMA shadow;
 CREATE TABLE shadow.scratch (id int);
+INSERT INTO shadow.scratch VALUES (1);
 SET search_path = shadow, public;
 DROP TABLE scratch;
 -- ... and a name is resolved in the approver's search_path, not the

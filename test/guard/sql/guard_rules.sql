@@ -123,6 +123,7 @@ SET migsafe.mode = off;
 CREATE DATABASE migsafe_warn_database;
 CREATE ROLE migsafe_owner_of_nothing;
 CREATE TABLE kept (id int);
+INSERT INTO kept VALUES (1);
 SELECT migsafe_protect('kept', 'warn-mode test');
 SET migsafe.mode = warn;
 ALTER TABLE users DROP CONSTRAINT name_set;

@@ -38,8 +38,10 @@ ALTER TABLE orders ADD COLUMN note text;
 UPDATE orders SET note = 'x', total = 0;
 ROLLBACK;
 
--- a table created in an earlier transaction is an existing table
+-- a table created in an earlier transaction is an existing table (with a
+-- row: dropping an empty one is only a review finding)
 CREATE TABLE staging (id int);
+INSERT INTO staging VALUES (1);
 DROP TABLE staging;
 -- savepoints: what a rolled-back savepoint created is gone; what is created
 -- after it is new; an old table stays old

@@ -127,6 +127,15 @@ public:
     virtual std::optional<bool> not_null_proven(const RelName &, const std::string & /*column*/) const {
         return std::nullopt;
     }
+    // Whether the table's constraint of this name is a CHECK whose expression
+    // is just "column IS NOT NULL" (not a composite column's, where IS NOT
+    // NULL tests every field) and the column is NOT NULL in the table and,
+    // with_children, in each of its inheritance children and partitions:
+    // dropping it loses nothing (drop-constraint). Offline: false.
+    virtual bool check_implied_by_not_null(const RelName &, const std::string & /*constraint*/,
+                                           bool /*with_children*/) const {
+        return false;
+    }
     // Whether the table certainly holds no row: neither it nor any of its
     // children and partitions has a page.
     virtual std::optional<bool> table_is_empty(const RelName &) const { return std::nullopt; }

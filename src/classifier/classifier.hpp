@@ -136,6 +136,9 @@ public:
                                            bool /*with_children*/) const {
         return false;
     }
+    // Whether the name is a partitioned table (no storage of its own).
+    // Offline: false.
+    virtual bool partitioned_table(const RelName &) const { return false; }
     // Whether the table certainly holds no row: neither it nor any of its
     // children and partitions has a page.
     virtual std::optional<bool> table_is_empty(const RelName &) const { return std::nullopt; }

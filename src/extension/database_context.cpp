@@ -546,6 +546,11 @@ AttrNumber not_null_check_column(Oid relid, const char *constraint) {
 
 }  // namespace
 
+bool DatabaseContext::partitioned_table(const RelName &table) const {
+    Oid relid = resolve_relation(table);
+    return OidIsValid(relid) && pg_call([&] { return get_rel_relkind(relid); }) == RELKIND_PARTITIONED_TABLE;
+}
+
 bool DatabaseContext::check_implied_by_not_null(const RelName &table, const std::string &constraint,
                                                 bool with_children) const {
     Oid relid = resolve_relation(table);

@@ -131,6 +131,18 @@ public:
     virtual std::optional<bool> not_null_proven(const RelName &, const std::string & /*column*/) const {
         return std::nullopt;
     }
+    // Whether the table's constraint of this name is a CHECK whose expression
+    // is just "column IS NOT NULL" (not a composite column's, where IS NOT
+    // NULL tests every field) and the column is NOT NULL in the table and,
+    // with_children, in each of its inheritance children and partitions:
+    // dropping it loses nothing (drop-constraint). Offline: false.
+    virtual bool check_implied_by_not_null(const RelName &, const std::string & /*constraint*/,
+                                           bool /*with_children*/) const {
+        return false;
+    }
+    // Whether the name is a partitioned table (no storage of its own).
+    // Offline: false.
+    virtual bool partitioned_table(const RelName &) const { return false; }
     // Whether the table certainly holds no row, nor any of its children and
     // partitions (no page, or only dead rows; a row another transaction has
     // not committed yet counts): true, false, or nullopt ("cannot know",

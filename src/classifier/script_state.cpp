@@ -35,6 +35,21 @@ RelName in_schema_of(const RangeVar *table, const char *name) {
     return result;
 }
 
+// The column of a CHECK constraint whose expression is just "column IS NOT
+// NULL" (an unqualified column), or nullptr for any other constraint.
+const char *not_null_check_column(const Node *definition) {
+    if (definition == nullptr || !IsA(definition, Constraint)) return nullptr;
+    const auto *constraint = castNode(Constraint, definition);
+    if (constraint->contype != CONSTR_CHECK || constraint->raw_expr == nullptr ||
+        !IsA(constraint->raw_expr, NullTest))
+        return nullptr;
+    const auto *test = castNode(NullTest, constraint->raw_expr);
+    if (test->nulltesttype != IS_NOT_NULL || test->arg == nullptr || !IsA(test->arg, ColumnRef)) return nullptr;
+    const List *fields = castNode(ColumnRef, test->arg)->fields;
+    if (list_length(fields) != 1 || !IsA(linitial(fields), String)) return nullptr;
+    return strVal(linitial(fields));
+}
+
 std::string created_schema_name(const CreateSchemaStmt *create) {
     if (create->schemaname != nullptr) return create->schemaname;
     if (create->authrole != nullptr && create->authrole->rolename != nullptr) return create->authrole->rolename;
@@ -66,6 +81,11 @@ void ColumnSet::forget(const RelName &table, std::string_view column, bool added
     if (added) by_name_.emplace(key_, table);  // nothing of the same object is left
 }
 
+void ColumnSet::forget_table(const RelName &table) {
+    for (auto entry = by_name_.begin(); entry != by_name_.end();)
+        entry = same_object(entry->second, table) ? by_name_.erase(entry) : std::next(entry);
+}
+
 bool ScriptState::table_created(const RelName &table) const { return tables_.contains(table); }
 
 bool ScriptState::column_added(const RelName &table, const std::string &column) const {
@@ -77,6 +97,33 @@ bool ScriptState::schema_created(const std::string &schema) const { return schem
 bool ScriptState::index_created(const RelName &index) const { return indexes_.contains(index); }
 
 bool ScriptState::type_created(const RelName &type) const { return types_.contains(type); }
+
+bool ScriptState::check_implied_by_not_null(const RelName &table, const std::string &constraint) const {
+    auto [first, last] = not_null_checks_.equal_range(constraint);
+    return std::any_of(first, last, [&](const auto &entry) {
+        return same_object(entry.second.table, table) && not_null_columns_.contains(table, entry.second.column);
+    });
+}
+
+void ScriptState::forget_not_null_facts(const RelName &table) {
+    not_null_columns_.forget_table(table);
+    for (auto entry = not_null_checks_.begin(); entry != not_null_checks_.end();)
+        entry = same_object(entry->second.table, table) ? not_null_checks_.erase(entry) : std::next(entry);
+}
+
+void ScriptState::forget_not_null_facts(const RelName &table, const std::string &column) {
+    not_null_columns_.forget(table, column);
+    for (auto entry = not_null_checks_.begin(); entry != not_null_checks_.end();)
+        entry = same_object(entry->second.table, table) && entry->second.column == column
+                    ? not_null_checks_.erase(entry)
+                    : std::next(entry);
+}
+
+void ScriptState::forget_not_null_check(const RelName &table, const std::string &constraint) {
+    auto [first, last] = not_null_checks_.equal_range(constraint);
+    for (auto entry = first; entry != last;)
+        entry = same_object(entry->second.table, table) ? not_null_checks_.erase(entry) : std::next(entry);
+}
 
 RelName ScriptState::original_name(const RelName &table) const {
     RelName name = table;
@@ -174,8 +221,25 @@ void ScriptState::record_alter_table(const AlterTableStmt *stmt) {
                 break;
             case AT_DropColumn: {
                 columns_.forget(table, cmd->name);
+                forget_not_null_facts(table, cmd->name);
                 break;
             }
+            case AT_AddConstraint:
+                if (const char *column = not_null_check_column(cmd->def);
+                    column != nullptr && castNode(Constraint, cmd->def)->conname != nullptr)
+                    not_null_checks_.emplace(castNode(Constraint, cmd->def)->conname, NotNullCheck{table, column});
+                break;
+            case AT_DropConstraint:
+                forget_not_null_check(table, cmd->name);
+                break;
+            case AT_SetNotNull:
+                // With ONLY, the children may still hold NULLs that their
+                // copies of the CHECK keep out.
+                if (stmt->relation->inh) not_null_columns_.add(table, cmd->name);
+                break;
+            case AT_DropNotNull:
+                not_null_columns_.forget(table, cmd->name);
+                break;
             case AT_AttachPartition:
                 // An existing table's rows now belong to this one.
                 if (!table_created(rel_name(castNode(PartitionCmd, cmd->def)->name))) tables_.forget(table);
@@ -192,6 +256,8 @@ void ScriptState::record_alter_table(const AlterTableStmt *stmt) {
 
 void ScriptState::rename_table(const RelName &from, const RelName &to) {
     renames_.emplace_back(from, to);
+    forget_not_null_facts(from);
+    forget_not_null_facts(to);
     bool was_created = table_created(from);
     tables_.forget(from);
     tables_.forget(to);
@@ -210,11 +276,20 @@ void ScriptState::record_rename(const RenameStmt *stmt) {
         case OBJECT_COLUMN: {
             if (stmt->subname == nullptr) break;
             bool was_added = column_added(table, stmt->subname);
+            forget_not_null_facts(table, stmt->subname);
+            forget_not_null_facts(table, stmt->newname);
             columns_.forget(table, stmt->subname);
             columns_.forget(table, stmt->newname);
             if (was_added) columns_.add(table, stmt->newname);
             break;
         }
+        case OBJECT_TABCONSTRAINT:
+            if (stmt->subname != nullptr) {
+                // Fail closed: a renamed CHECK is no longer known as one.
+                forget_not_null_check(table, stmt->subname);
+                forget_not_null_check(table, stmt->newname);
+            }
+            break;
         case OBJECT_INDEX: {
             bool was_created = index_created(table);
             RelName renamed{table.schema, stmt->newname};
@@ -255,6 +330,7 @@ void ScriptState::record_drop(const DropStmt *stmt) {
             case OBJECT_MATVIEW:
             case OBJECT_FOREIGN_TABLE:
                 tables_.forget(rel_name(castNode(List, object)));
+                forget_not_null_facts(rel_name(castNode(List, object)));
                 break;
             case OBJECT_INDEX:
                 indexes_.forget(rel_name(castNode(List, object)));
@@ -298,6 +374,8 @@ void ScriptState::record_transaction(const TransactionStmt *stmt) {
     schemas_.clear();
     indexes_.clear();
     types_.clear();
+    not_null_checks_.clear();
+    not_null_columns_.clear();
     lock_timeout_ = LockTimeout::unset;  // a SET inside the rolled-back work is undone too
 }
 

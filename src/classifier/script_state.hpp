@@ -45,6 +45,7 @@ public:
     }
     // forget(), then add() when added: ADD COLUMN [IF NOT EXISTS].
     void forget(const RelName &table, std::string_view column, bool added = false);
+    void forget_table(const RelName &table);  // every column of it (a walk over all: rare statements only)
     void clear() { by_name_.clear(); }
 
 private:
@@ -64,6 +65,12 @@ public:
     bool schema_created(const std::string &schema) const;
     bool index_created(const RelName &index) const;
     bool type_created(const RelName &type) const;
+
+    // Whether dropping this constraint of the table loses nothing the script
+    // did not add: the script added it as a plain CHECK (column IS NOT NULL)
+    // and later set that column NOT NULL (not ONLY: on every child too), so
+    // the NOT NULL guards what the CHECK guarded (drop-constraint).
+    bool check_implied_by_not_null(const RelName &table, const std::string &constraint) const;
 
     // Inside an explicit BEGIN ... COMMIT of the script.
     bool in_transaction_block() const { return in_block_; }
@@ -88,12 +95,23 @@ private:
     void record_transaction(const TransactionStmt *stmt);
     void record_setting(const VariableSetStmt *stmt);
     void rename_table(const RelName &from, const RelName &to);
+    void forget_not_null_facts(const RelName &table);
+    void forget_not_null_facts(const RelName &table, const std::string &column);
+    void forget_not_null_check(const RelName &table, const std::string &constraint);
 
     NameSet tables_;
     ColumnSet columns_;
     std::unordered_set<std::string> schemas_;
     NameSet indexes_;
     NameSet types_;
+    // CHECK (column IS NOT NULL) constraints added to a table: constraint
+    // name -> (table, column); and the columns set NOT NULL.
+    struct NotNullCheck {
+        RelName table;
+        std::string column;
+    };
+    std::unordered_multimap<std::string, NotNullCheck> not_null_checks_;
+    ColumnSet not_null_columns_;
     std::vector<std::pair<RelName, RelName>> renames_;  // (old, new), in order
     bool in_block_ = false;
     enum class LockTimeout { unset, session, local } lock_timeout_ = LockTimeout::unset;

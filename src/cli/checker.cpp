@@ -49,8 +49,21 @@ auto in_parser_memory(Work work) {
 
 std::vector<RelName> parse_protected(const std::vector<std::string> &names) {
     std::vector<RelName> result;
-    for (const std::string &name : names) result.push_back(parse_table_name(name.c_str()));
+    for (const std::string &name : names) {
+        std::vector<RelName> tables = protected_table_names(name.c_str());
+        result.insert(result.end(), tables.begin(), tables.end());
+    }
     return result;
+}
+
+// "skill and \"Skill\"", "a, b, c and d".
+std::string listed(const std::vector<RelName> &tables) {
+    std::string list;
+    for (std::size_t i = 0; i < tables.size(); ++i) {
+        if (i > 0) list += i + 1 == tables.size() ? " and " : ", ";
+        list += tables[i].display();
+    }
+    return list;
 }
 
 }  // namespace
@@ -76,8 +89,18 @@ std::vector<std::string> collect_inputs(const std::vector<std::string> &paths) {
     return inputs;
 }
 
-void validate_protected(const std::vector<std::string> &names) {
-    in_parser_memory([&] { return parse_protected(names).size(); });
+std::vector<std::string> validate_protected(const std::vector<std::string> &names) {
+    return in_parser_memory([&] {
+        std::vector<std::string> notes;
+        for (const std::string &name : names) {
+            std::vector<RelName> tables = protected_table_names(name.c_str());
+            if (tables.size() < 2) continue;
+            notes.push_back("protected name " + name + " protects " + listed(tables) +
+                            ": PostgreSQL folds an unquoted name to lower case, Prisma keeps a model's capitals; "
+                            "quote it (" + tables.back().display() + ") to protect only the table of that spelling");
+        }
+        return notes;
+    });
 }
 
 // The options' disabled rules and severity overrides.

@@ -81,7 +81,10 @@ FileResult check_input(const std::string &path, const CheckOptions &options);
 // bytes and invalid UTF-8 are errors too); path names it in the result.
 FileResult check_text(const std::string &path, std::string_view source, const CheckOptions &options);
 
-// Validates --protect names; throws std::invalid_argument with the reason.
-void validate_protected(const std::vector<std::string> &names);
+// Validates protected names (--protect, the configuration's "protect");
+// throws std::invalid_argument with the reason. Returns a note for each
+// unquoted name with capitals, which protects both spellings
+// (protected_table_names()).
+std::vector<std::string> validate_protected(const std::vector<std::string> &names);
 
 }  // namespace migsafe::cli

@@ -1,7 +1,8 @@
 // `migsafe check --config FILE`: a small JSON file a repository keeps next to
 // its migrations.
 //   {
-//     "protect": ["public.\"Skill\""],          protected tables
+//     "protect": ["public.\"Skill\""],          protected tables (as --protect: Skill
+//                                               protects skill and "Skill")
 //     "disable": ["do-block"],                  rules not reported
 //     "severity": {"rename-table": "dangerous", "drop-index": "off"},
 //     "strict": true                            review findings fail too

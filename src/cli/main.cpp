@@ -48,7 +48,8 @@ int run_check(const CheckFlags &flags) {
     migsafe::cli::CheckOptions options = migsafe::cli::merge(config, flags.protect, flags.strict, !flags.no_ignores,
                                                                          flags.require_lock_timeout);
     if (flags.block_size > 0) options.block_size = flags.block_size;
-    migsafe::cli::validate_protected(options.protect);
+    for (const std::string &note : migsafe::cli::validate_protected(options.protect))
+        fmt::print(stderr, "migsafe: note: {}\n", note);
     std::vector<std::string> inputs = flags.changed_since.empty()
                                           ? migsafe::cli::collect_inputs(flags.paths)
                                           : migsafe::cli::changed_since(flags.changed_since, flags.paths);

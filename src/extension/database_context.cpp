@@ -9,6 +9,7 @@ extern "C" {
 #include "access/tableam.h"
 #include "catalog/heap.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
@@ -31,6 +32,7 @@ extern "C" {
 #include "storage/lmgr.h"
 #include "storage/proc.h"
 #include "utils/acl.h"
+#include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/timestamp.h"
@@ -535,6 +537,67 @@ std::optional<bool> DatabaseContext::not_null_proven(const RelName &table, const
         RelationClose(rel);
         return checks != NIL && predicate_implied_by(list_make1(not_null), checks, true);
     });
+}
+
+namespace {
+
+// The column a CHECK constraint of the relation tests with nothing but
+// "column IS NOT NULL" (as PostgreSQL stored it: a NullTest of the column's
+// Var, argisrow false for a scalar column), or 0 for any other constraint.
+// Inside pg_call.
+AttrNumber not_null_check_column(Oid relid, const char *constraint) {
+    Oid constraint_oid = get_relation_constraint_oid(relid, constraint, true);
+    if (!OidIsValid(constraint_oid)) return 0;
+    HeapTuple tuple = SearchSysCache1(CONSTROID, ObjectIdGetDatum(constraint_oid));
+    if (!HeapTupleIsValid(tuple)) return 0;
+    char *expression = nullptr;
+    if (reinterpret_cast<Form_pg_constraint>(GETSTRUCT(tuple))->contype == CONSTRAINT_CHECK) {
+        bool is_null = true;
+        Datum bin = SysCacheGetAttr(CONSTROID, tuple, Anum_pg_constraint_conbin, &is_null);
+        if (!is_null) expression = TextDatumGetCString(bin);
+    }
+    ReleaseSysCache(tuple);
+    if (expression == nullptr) return 0;
+    Node *check = static_cast<Node *>(stringToNode(expression));
+    if (!IsA(check, NullTest)) return 0;
+    const auto *test = castNode(NullTest, check);
+    if (test->nulltesttype != IS_NOT_NULL || test->argisrow || test->arg == nullptr || !IsA(test->arg, Var))
+        return 0;
+    const auto *column = castNode(Var, test->arg);
+    return column->varlevelsup == 0 && column->varattno > 0 ? column->varattno : 0;
+}
+
+}  // namespace
+
+bool DatabaseContext::partitioned_table(const RelName &table) const {
+    Oid relid = resolve_relation(table);
+    return OidIsValid(relid) && pg_call([&] { return get_rel_relkind(relid); }) == RELKIND_PARTITIONED_TABLE;
+}
+
+bool DatabaseContext::check_implied_by_not_null(const RelName &table, const std::string &constraint,
+                                                bool with_children) const {
+    Oid relid = resolve_relation(table);
+    if (!OidIsValid(relid)) return false;
+    char kind = pg_call([&] { return get_rel_relkind(relid); });
+    if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE) return false;
+    const char *name = constraint.c_str();
+    AttrNumber attnum = pg_call([&] { return not_null_check_column(relid, name); });
+    if (attnum == 0 || !attribute_not_null(relid, attnum)) return false;
+    if (!with_children) return true;
+    // The drop also removes the CHECK's inherited copies: each child's
+    // column must be NOT NULL too (ALTER TABLE ONLY ... SET NOT NULL can
+    // leave a child's nullable).
+    char *column = pg_call([&] { return get_attname(relid, attnum, true); });
+    if (column == nullptr) return false;
+    List *family = pg_call([&] { return find_all_inheritors(relid, NoLock, nullptr); });
+    ListCell *cell;
+    foreach (cell, family) {
+        Oid member = lfirst_oid(cell);
+        if (member == relid) continue;
+        AttrNumber member_attnum = pg_call([&] { return get_attnum(member, column); });
+        if (member_attnum <= 0 || !attribute_not_null(member, member_attnum)) return false;
+    }
+    return true;
 }
 
 // ---- Empty tables ------------------------------------------------------------

@@ -70,7 +70,10 @@ ProtectedNames protected_argument(FunctionCallInfo fcinfo, int arg) {
     std::vector<RelName> names;
     if (PG_NARGS() > arg && !PG_ARGISNULL(arg)) {
         ArrayType *array = pg_call([&] { return PG_GETARG_ARRAYTYPE_P(arg); });
-        for (const std::string &text : text_array_elements(array)) names.push_back(parse_table_name(text.c_str()));
+        for (const std::string &text : text_array_elements(array)) {
+            std::vector<RelName> tables = protected_table_names(text.c_str());
+            names.insert(names.end(), tables.begin(), tables.end());
+        }
     }
     return ProtectedNames(std::move(names));
 }

@@ -9,6 +9,8 @@ extern "C" {
 }
 
 #include <cstring>
+#include <string>
+#include <vector>
 
 namespace migsafe {
 
@@ -144,11 +146,76 @@ RelName parse_table_name(const char *text) {
         if (result.schema == "pg_catalog") problem = "is a keyword or system name (quote it)";
     } catch (const PgError &) {
         problem = "is not a valid identifier";
+        // User, Order, Group: Prisma models whose names are reserved words
+        // in PostgreSQL, so the table's name must be quoted.
+        if (ScanKeywordLookup(text, &ScanKeywords) >= 0)
+            throw std::invalid_argument(std::string("table name \"") + text +
+                                        "\" is a reserved word in PostgreSQL: quote it, " + quote_ident(text));
     }
     if (problem != nullptr)
         throw std::invalid_argument(std::string("table name \"") + text + "\" " + problem +
                                     ": expected name or schema.name, e.g. public.\"Skill\"");
     return result;
+}
+
+namespace {
+
+// Where the parts of a valid "name" or "schema.name" start: the offsets of
+// PostgreSQL's lexer's tokens other than the dot between them (at most
+// max_parts; more are not counted). Returns how many there are.
+int name_part_offsets(const char *text, int *offsets, int max_parts) {
+    return pg_call([&] {
+        core_yy_extra_type extra;
+        core_YYSTYPE value;
+        YYLTYPE location = 0;
+        core_yyscan_t scanner = scanner_init(text, &extra, &ScanKeywords, ScanKeywordTokens);
+        int count = 0;
+        while (core_yylex(&value, &location, scanner) != 0) {
+            if (text[location] == '.' || starts_comment(text, location)) continue;
+            if (count < max_parts) offsets[count] = location;
+            ++count;
+        }
+        scanner_finish(scanner);
+        return count;
+    });
+}
+
+// A part as it is written when it was not quoted: the same bytes as
+// PostgreSQL's folded (and truncated) identifier, with their capitals. Empty
+// when it was quoted (case already kept) or has no capitals.
+std::string unquoted_capitals(const char *text, int offset, const std::string &folded) {
+    // A quoted identifier ("..." or U&"...") keeps its case.
+    if (text[offset] == '"' || ((text[offset] == 'U' || text[offset] == 'u') && text[offset + 1] == '&')) return "";
+    std::string written(text + offset, strnlen(text + offset, folded.size()));
+    if (written == folded || written.size() != folded.size()) return "";
+    for (std::size_t i = 0; i < written.size(); ++i) {
+        // PostgreSQL folds A-Z only (downcase_identifier in a multi-byte
+        // encoding): anything else must be the same byte.
+        char lower = written[i] >= 'A' && written[i] <= 'Z' ? static_cast<char>(written[i] - 'A' + 'a') : written[i];
+        if (lower != folded[i]) return "";
+    }
+    return written;
+}
+
+}  // namespace
+
+std::vector<RelName> protected_table_names(const char *text) {
+    RelName folded = parse_table_name(text);
+    std::vector<RelName> names{folded};
+    int offsets[2];
+    int parts = folded.schema.empty() ? 1 : 2;
+    if (name_part_offsets(text, offsets, 2) != parts) return names;
+    std::string schema = parts == 2 ? unquoted_capitals(text, offsets[0], folded.schema) : "";
+    std::string name = unquoted_capitals(text, offsets[parts - 1], folded.name);
+    // Each part with capitals in either spelling: Skill protects skill and
+    // "Skill"; App.Skill protects app.skill, app."Skill", "App".skill and
+    // "App"."Skill".
+    if (!name.empty()) names.push_back({folded.schema, name});
+    if (!schema.empty()) {
+        names.push_back({schema, folded.name});
+        if (!name.empty()) names.push_back({schema, name});
+    }
+    return names;
 }
 
 }  // namespace migsafe

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace migsafe {
 
@@ -53,5 +54,14 @@ void add_statements(Script &script, std::string_view text, const List *raw_state
 // keep case, unquoted names are folded to lower case). Throws
 // std::invalid_argument for anything else.
 RelName parse_table_name(const char *text);
+
+// The tables a protected name protects ("name" or "schema.name", as
+// --protect, the configuration file and migsafe_check()'s protected argument
+// take it): first the one PostgreSQL's rules name, then, for each unquoted
+// part written with capitals, the same with that part spelt exactly as
+// written. Protect Skill and both skill and Prisma's "Skill" are protected:
+// a user who types a model's name must not end up protecting nothing (fail
+// closed). Throws std::invalid_argument as parse_table_name() does.
+std::vector<RelName> protected_table_names(const char *text);
 
 }  // namespace migsafe

@@ -1,7 +1,11 @@
 // ALTER TABLE subcommands: drop-column, drop-constraint, alter-column-type.
+#include "classifier/classifier.hpp"
+#include "cli/checker.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
+
+#include <set>
 
 namespace migsafe::test {
 namespace {
@@ -102,6 +106,136 @@ TEST(DropConstraint, TableCreatedEarlierInTheScript) {
 
 TEST(DropConstraint, AddConstraintIsNotFlagged) {
     EXPECT_EQ(rules_of(check("ALTER TABLE orders ADD CONSTRAINT pos CHECK (total >= 0) NOT VALID;")), Strings{});
+}
+
+// The safe SET NOT NULL (docs/rules/set-not-null.md): its last step drops a
+// CHECK that the NOT NULL now implies, which loses nothing.
+const std::string kAddCheck =
+    R"(ALTER TABLE "User" ADD CONSTRAINT "User_email_not_null" CHECK ("email" IS NOT NULL) NOT VALID;)" "\n";
+const std::string kValidate = R"(ALTER TABLE "User" VALIDATE CONSTRAINT "User_email_not_null";)" "\n";
+const std::string kSetNotNull = R"(ALTER TABLE "User" ALTER COLUMN "email" SET NOT NULL;)" "\n";
+const std::string kDropCheck = R"(ALTER TABLE "User" DROP CONSTRAINT "User_email_not_null";)" "\n";
+
+Strings drop_constraint_objects(const std::string &sql) { return objects_of(of_rule(check(sql), "drop-constraint")); }
+
+TEST(DropConstraint, CheckImpliedByNotNullSetInTheScriptIsNotFlagged) {
+    EXPECT_EQ(drop_constraint_objects(kAddCheck + kValidate + kSetNotNull + kDropCheck), Strings{});
+    // NOT NULL first, or the CHECK left NOT VALID: the NOT NULL guards the column either way.
+    EXPECT_EQ(drop_constraint_objects(kSetNotNull + kAddCheck + kDropCheck), Strings{});
+    EXPECT_EQ(drop_constraint_objects("ALTER TABLE public.\"User\" ADD CONSTRAINT \"User_email_not_null\" "
+                                      "CHECK (email IS NOT NULL);\n" +
+                                      kSetNotNull + kDropCheck),
+              Strings{});
+}
+
+TEST(DropConstraint, ImpliedCheckKeepsTheSetNotNullReview) {
+    EXPECT_EQ(rules_of(check(kAddCheck + kValidate + kSetNotNull + kDropCheck)), (Strings{"set-not-null"}));
+}
+
+const Strings kUserEmailCheck{R"("User"."User_email_not_null")"};
+
+TEST(DropConstraint, CheckThatIsNotAPlainIsNotNullIsFlagged) {
+    for (const char *expression : {R"("email" IS NOT NULL AND "email" <> '')", R"(NOT ("email" IS NULL))",
+                                   R"("email" IS NULL)", R"("User"."email" IS NOT NULL)", R"(("email", "id") IS NOT NULL)",
+                                   R"(length("email") IS NOT NULL)"}) {
+        std::string add = std::string(R"(ALTER TABLE "User" ADD CONSTRAINT "User_email_not_null" CHECK ()") +
+                          expression + ") NOT VALID;\n";
+        EXPECT_EQ(drop_constraint_objects(add + kValidate + kSetNotNull + kDropCheck), kUserEmailCheck) << expression;
+    }
+}
+
+TEST(DropConstraint, ColumnNotSetNotNullIsFlagged) {
+    EXPECT_EQ(drop_constraint_objects(kAddCheck + kValidate + kDropCheck), kUserEmailCheck);
+    // Set NOT NULL with ONLY: a child's copy of the CHECK may be all that
+    // keeps its NULLs out.
+    EXPECT_EQ(drop_constraint_objects(kAddCheck + R"(ALTER TABLE ONLY "User" ALTER COLUMN "email" SET NOT NULL;)" +
+                                      kDropCheck),
+              kUserEmailCheck);
+    // Set, then dropped again.
+    EXPECT_EQ(drop_constraint_objects(kAddCheck + kSetNotNull + R"(ALTER TABLE "User" ALTER "email" DROP NOT NULL;)" +
+                                      kDropCheck),
+              kUserEmailCheck);
+}
+
+TEST(DropConstraint, OtherColumnOrTableSetNotNullIsFlagged) {
+    EXPECT_EQ(drop_constraint_objects(kAddCheck + R"(ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;)" +
+                                      kDropCheck),
+              kUserEmailCheck);
+    EXPECT_EQ(drop_constraint_objects(kAddCheck + R"(ALTER TABLE "Account" ALTER COLUMN "email" SET NOT NULL;)" +
+                                      kDropCheck),
+              kUserEmailCheck);
+    EXPECT_EQ(drop_constraint_objects(kAddCheck + R"(ALTER TABLE other."User" ALTER COLUMN "email" SET NOT NULL;)" +
+                                      kDropCheck),
+              kUserEmailCheck);
+}
+
+TEST(DropConstraint, ConstraintNotAddedByTheScriptIsFlagged) {
+    // Offline, an existing constraint's expression is unknown.
+    EXPECT_EQ(drop_constraint_objects(kSetNotNull + kDropCheck), kUserEmailCheck);
+    // The same name on another table.
+    EXPECT_EQ(drop_constraint_objects(R"(ALTER TABLE "Account" ADD CONSTRAINT "User_email_not_null" CHECK ("email" IS NOT NULL);)"
+                                      "\n" + kSetNotNull + kDropCheck),
+              kUserEmailCheck);
+    // Dropped once already: the second drop names whatever has that name now.
+    EXPECT_EQ(drop_constraint_objects(kAddCheck + kSetNotNull + kDropCheck + kDropCheck), kUserEmailCheck);
+}
+
+TEST(DropConstraint, FactsAreForgottenWhenTheirObjectsChange) {
+    const std::string recipe_start = kAddCheck + kSetNotNull;
+    for (const char *change : {
+             R"(ALTER TABLE "User" RENAME CONSTRAINT "User_email_not_null" TO "User_email_check";)"
+             R"(ALTER TABLE "User" RENAME CONSTRAINT "User_email_check" TO "User_email_not_null";)",
+             R"(ALTER TABLE "User" RENAME COLUMN "email" TO "mail"; ALTER TABLE "User" RENAME "mail" TO "email";)",
+             R"(ALTER TABLE "User" RENAME TO "Person"; ALTER TABLE "Member" RENAME TO "User";)",
+             R"(ALTER TABLE "User" SET SCHEMA archive; ALTER TABLE archive."Member" SET SCHEMA public;)"
+             R"(ALTER TABLE "Member" RENAME TO "User";)",
+             "BEGIN; SELECT 1; ROLLBACK;",
+         }) {
+        EXPECT_EQ(drop_constraint_objects(recipe_start + change + "\n" + kDropCheck), kUserEmailCheck) << change;
+    }
+}
+
+TEST(DropConstraint, NotNullAndDropInOneStatementIsFlagged) {
+    // Judged before the statement runs: the NOT NULL is not there yet.
+    EXPECT_EQ(drop_constraint_objects(kAddCheck + R"(ALTER TABLE "User" ALTER "email" SET NOT NULL, )"
+                                                  R"(DROP CONSTRAINT "User_email_not_null";)"),
+              kUserEmailCheck);
+}
+
+// The database answers from its catalog (database_context.cpp): the
+// classifier asks about the table and constraint, with or without the
+// children the drop reaches.
+class ImpliedChecks final : public Context {
+public:
+    std::set<std::string> implied;  // "table.constraint"
+    mutable std::vector<bool> asked_with_children;
+
+    std::optional<RelName> protected_match(const RelName &) const override { return std::nullopt; }
+    std::vector<RelName> protected_in_schema(const std::string &) const override { return {}; }
+    bool check_implied_by_not_null(const RelName &table, const std::string &constraint,
+                                   bool with_children) const override {
+        asked_with_children.push_back(with_children);
+        return implied.count(table.display() + "." + quote_ident(constraint)) > 0;
+    }
+};
+
+TEST(DropConstraint, CatalogFactExemptsTheDrop) {
+    ImpliedChecks context;
+    context.implied = {R"("User"."User_email_not_null")"};
+    EXPECT_EQ(rules_of(cli::check_sql(kDropCheck, context)), Strings{});
+    EXPECT_EQ(context.asked_with_children, (std::vector<bool>{true}));
+    EXPECT_EQ(rules_of(cli::check_sql(R"(ALTER TABLE ONLY "User" DROP CONSTRAINT "User_email_not_null";)", context)),
+              Strings{});
+    EXPECT_EQ(context.asked_with_children, (std::vector<bool>{true, false}));
+}
+
+TEST(DropConstraint, CatalogNearMissesAreFlagged) {
+    ImpliedChecks context;
+    context.implied = {R"("User"."User_email_not_null")"};
+    EXPECT_EQ(objects_of(cli::check_sql(R"(ALTER TABLE "User" DROP CONSTRAINT "User_name_not_null";)"
+                                        R"(ALTER TABLE "Account" DROP CONSTRAINT "User_email_not_null";)",
+                                        context)),
+              (Strings{R"("User"."User_name_not_null")", R"("Account"."User_email_not_null")"}));
 }
 
 // ---- alter-column-type ----------------------------------------------------

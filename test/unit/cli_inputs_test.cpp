@@ -179,6 +179,12 @@ TEST_F(CheckInput, ProtectedNamesApply) {
     EXPECT_EQ(rules_of(check_input(file, {{"skill"}}).findings), Strings{"create-index-not-concurrently"});
 }
 
+TEST_F(CheckInput, UnquotedProtectedNameWithCapitalsApplies) {
+    std::string file = write("p.sql", R"(CREATE INDEX ON public."Skill" (name);)");
+    EXPECT_EQ(rules_of(check_input(file, {{"Skill"}}).findings),
+              (Strings{"protected-table", "create-index-not-concurrently"}));
+}
+
 TEST_F(CheckInput, InvalidProtectedNameIsAnErrorNotAThrow) {
     cli::FileResult result = check_input(write("p.sql", "SELECT 1;"), {{"a.b.c"}});
     EXPECT_NE(result.error, "");
@@ -208,6 +214,14 @@ TEST(CheckText, SyntaxErrorComesWithItsPosition) {
 TEST(ValidateProtected, AcceptsValidNames) {
     EXPECT_NO_THROW(cli::validate_protected({"users", R"(public."Skill")"}));
     EXPECT_NO_THROW(cli::validate_protected({}));
+}
+
+TEST(ValidateProtected, NotesEachUnquotedNameWithCapitals) {
+    EXPECT_EQ(cli::validate_protected({"skill", R"("Skill")", R"(public."SkillVersion")"}), Strings{});
+    Strings notes = cli::validate_protected({"Skill", "users", "App.Skill"});
+    ASSERT_EQ(notes.size(), 2u);
+    EXPECT_TRUE(mentions(notes[0], {"Skill", R"(skill and "Skill")", R"(quote it ("Skill"))"})) << notes[0];
+    EXPECT_TRUE(mentions(notes[1], {R"(app.skill, app."Skill", "App".skill and "App"."Skill")"})) << notes[1];
 }
 
 TEST(ValidateProtected, RefusesInvalidNames) {

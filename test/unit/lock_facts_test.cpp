@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 
 namespace migsafe::test {
 namespace {
@@ -18,6 +19,7 @@ namespace {
 class FactsContext final : public Context {
 public:
     std::map<std::string, bool> rewrites, proven, empty, volatile_functions;
+    std::set<std::string> partitioned;  // partitioned tables, by name
     std::map<std::string, TypeChange> types;  // "table.column": its type and the new one
     mutable std::vector<bool> explicit_casts;  // what type_change() was asked
     bool lock_timeout = false;
@@ -39,6 +41,7 @@ public:
         return find(proven, table.display() + "." + column);
     }
     std::optional<bool> table_is_empty(const RelName &table) const override { return find(empty, table.display()); }
+    bool partitioned_table(const RelName &table) const override { return partitioned.count(table.display()) > 0; }
     std::optional<bool> function_is_volatile(const List *name) const override {
         return find(volatile_functions, strVal(llast(name)));
     }
@@ -161,6 +164,24 @@ TEST(SetNotNull, AValidatedCheckInTheDatabaseSkipsTheScan) {
     Findings offline = of_rule(check("ALTER TABLE t ALTER COLUMN b SET NOT NULL;"), "set-not-null");
     ASSERT_EQ(offline.size(), 1u);
     EXPECT_TRUE(mentions(offline[0].message, {"may scan"}));
+}
+
+// The partitioned table's index on ONLY the parent builds nothing (the
+// recipe in docs/rules/create-index-not-concurrently.md); offline a table's
+// kind is unknown, and ON ONLY a plain table builds it in full.
+TEST(CreateIndexNotConcurrently, OnOnlyAPartitionedTableInTheDatabaseBuildsNothing) {
+    FactsContext context;
+    context.partitioned = {R"("Event")"};
+    EXPECT_TRUE(with(R"(CREATE INDEX "Event_name_idx" ON ONLY "Event" (name);)", context,
+                     "create-index-not-concurrently").empty());
+    // near misses: without ONLY it builds every partition's index; another table
+    EXPECT_EQ(with(R"(CREATE INDEX "Event_name_idx" ON "Event" (name);)", context, "create-index-not-concurrently").size(),
+              1u);
+    EXPECT_EQ(with(R"(CREATE INDEX "Log_name_idx" ON ONLY "Log" (name);)", context, "create-index-not-concurrently").size(),
+              1u);
+    EXPECT_EQ(of_rule(check(R"(CREATE INDEX "Event_name_idx" ON ONLY "Event" (name);)"), "create-index-not-concurrently")
+                  .size(),
+              1u);
 }
 
 TEST(AddColumnNotNullNoDefault, AnEmptyTableInTheDatabaseIsFine) {

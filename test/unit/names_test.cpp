@@ -57,6 +57,63 @@ TEST(ParseTableName, ErrorMessageQuotesTheInput) {
     }
 }
 
+TEST(ParseTableName, ReservedWordIsRefusedWithItsQuotedForm) {
+    // Prisma's model User and Order: their tables are "User" and "Order".
+    for (const char *word : {"User", "Order", "group"}) {
+        try {
+            table_name(word);
+            FAIL() << "no exception for " << word;
+        } catch (const std::invalid_argument &error) {
+            EXPECT_TRUE(mentions(error.what(), {"reserved word", "quote it, " + quote_ident(word)})) << error.what();
+        }
+    }
+}
+
+// ---- protected_table_names ---------------------------------------------------
+
+TEST(ProtectedTableNamesOf, UnquotedWithCapitalsProtectsBothSpellings) {
+    EXPECT_EQ(protected_names("Skill"), (std::vector<RelName>{name("", "skill"), name("", "Skill")}));
+    EXPECT_EQ(protected_names("  SkillVersion "), (std::vector<RelName>{name("", "skillversion"), name("", "SkillVersion")}));
+}
+
+TEST(ProtectedTableNamesOf, LowerCaseOrQuotedIsOneTable) {
+    EXPECT_EQ(protected_names("skill"), (std::vector<RelName>{name("", "skill")}));
+    EXPECT_EQ(protected_names(R"("Skill")"), (std::vector<RelName>{name("", "Skill")}));
+    EXPECT_EQ(protected_names(R"("skill")"), (std::vector<RelName>{name("", "skill")}));
+    EXPECT_EQ(protected_names(R"(U&"\0053kill")"), (std::vector<RelName>{name("", "Skill")}));
+    EXPECT_EQ(protected_names(R"(public."Skill")"), (std::vector<RelName>{name("public", "Skill")}));
+}
+
+TEST(ProtectedTableNamesOf, EachUnquotedPartWithCapitalsTakesBothSpellings) {
+    EXPECT_EQ(protected_names("public.Skill"), (std::vector<RelName>{name("public", "skill"), name("public", "Skill")}));
+    EXPECT_EQ(protected_names(R"(App."Skill")"), (std::vector<RelName>{name("app", "Skill"), name("App", "Skill")}));
+    EXPECT_EQ(protected_names("App.Skill"), (std::vector<RelName>{name("app", "skill"), name("app", "Skill"),
+                                                                   name("App", "skill"), name("App", "Skill")}));
+    EXPECT_EQ(protected_names(R"("App".Skill)"), (std::vector<RelName>{name("App", "skill"), name("App", "Skill")}));
+}
+
+TEST(ProtectedTableNamesOf, KeywordsCommentsAndNonAsciiLetters) {
+    // An unreserved keyword is a name too.
+    EXPECT_EQ(protected_names("Action"), (std::vector<RelName>{name("", "action"), name("", "Action")}));
+    EXPECT_EQ(protected_names("Skill /* the model */"), (std::vector<RelName>{name("", "skill"), name("", "Skill")}));
+    // PostgreSQL folds A-Z only: É stays as it is in both spellings.
+    EXPECT_EQ(protected_names("Caf\xc3\x89"), (std::vector<RelName>{name("", "caf\xc3\x89"), name("", "Caf\xc3\x89")}));
+    EXPECT_EQ(protected_names("\xc3\x89t\xc3\xa9"), (std::vector<RelName>{name("", "\xc3\x89t\xc3\xa9")}));
+}
+
+TEST(ProtectedTableNamesOf, LongNamesAreTruncatedAlikeInBothSpellings) {
+    std::string written = "Skill" + std::string(70, 'X');
+    std::vector<RelName> names = protected_names(written);
+    ASSERT_EQ(names.size(), 2u);
+    EXPECT_EQ(names[0].name, "skill" + std::string(58, 'x'));  // NAMEDATALEN - 1 bytes
+    EXPECT_EQ(names[1].name, written.substr(0, 63));
+}
+
+TEST(ProtectedTableNamesOf, InvalidNamesAreRefusedAsByParseTableName) {
+    for (const char *invalid : {"a.b.c", "Skill[]", "Skill Version", "select", ""})
+        EXPECT_THROW(protected_names(invalid), std::invalid_argument) << invalid;
+}
+
 // ---- quote_ident ------------------------------------------------------------
 
 TEST(QuoteIdent, PlainIdentifiersStayBare) {

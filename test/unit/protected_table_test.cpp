@@ -60,10 +60,28 @@ TEST(ProtectedTableNames, QuotedProtectedNameIsCaseSensitive) {
     EXPECT_EQ(guarded_objects("ALTER TABLE Skill ADD x int;", skill), Strings{});
 }
 
-TEST(ProtectedTableNames, UnquotedProtectedNameIsFolded) {
-    const Strings skill{"Skill"};  // folds to skill
+TEST(ProtectedTableNames, UnquotedProtectedNameWithCapitalsProtectsBothSpellings) {
+    // A Prisma model's name as typed: PostgreSQL folds it to skill, Prisma's
+    // table is "Skill"; protecting only skill would protect nothing.
+    const Strings skill{"Skill"};
     EXPECT_EQ(guarded_objects("ALTER TABLE skill ADD x int;", skill), (Strings{"skill"}));
-    EXPECT_EQ(guarded_objects(R"(ALTER TABLE "Skill" ADD x int;)", skill), Strings{});
+    EXPECT_EQ(guarded_objects("ALTER TABLE Skill ADD x int;", skill), (Strings{"skill"}));
+    EXPECT_EQ(guarded_objects(R"(ALTER TABLE "Skill" ADD x int;)", skill), (Strings{R"("Skill")"}));
+    EXPECT_EQ(guarded_objects(R"(DROP TABLE public."Skill", skill;)", skill),
+              (Strings{R"(public."Skill")", "skill"}));
+    // Other spellings are other tables.
+    EXPECT_EQ(guarded_objects(R"(ALTER TABLE "SKILL" ADD x int; ALTER TABLE "skill_v" ADD x int;)", skill), Strings{});
+}
+
+TEST(ProtectedTableNames, UnquotedLowerCaseProtectedNameIsOneTable) {
+    EXPECT_EQ(guarded_objects(R"(ALTER TABLE "Skill" ADD x int;)", {"skill"}), Strings{});
+}
+
+TEST(ProtectedTableNames, QualifiedNameWithCapitalsInTheSchema) {
+    const Strings app_skill{R"(App."Skill")"};
+    EXPECT_EQ(guarded_objects(R"(ALTER TABLE "App"."Skill" ADD x int; ALTER TABLE app."Skill" ADD y int;)", app_skill),
+              (Strings{R"("App"."Skill")", R"(app."Skill")"}));
+    EXPECT_EQ(guarded_objects(R"(ALTER TABLE other."Skill" ADD x int;)", app_skill), Strings{});
 }
 
 TEST(ProtectedTableNames, SchemaQualifiedQuotedProtectedName) {

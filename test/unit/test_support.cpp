@@ -92,6 +92,11 @@ RelName table_name(const std::string &text) {
     return parse_table_name(text.c_str());
 }
 
+std::vector<RelName> protected_names(const std::string &text) {
+    ParserMemory memory;
+    return protected_table_names(text.c_str());
+}
+
 bool mentions(const std::string &message, const Strings &words) {
     for (const std::string &word : words)
         if (message.find(word) == std::string::npos) return false;

@@ -46,6 +46,9 @@ void for_each_statement(const std::string &sql, const std::function<void(const N
 // migsafe::parse_table_name, run in a libpg_query memory context.
 RelName table_name(const std::string &text);
 
+// migsafe::protected_table_names, the same way.
+std::vector<RelName> protected_names(const std::string &text);
+
 // True when the message mentions every one of words.
 bool mentions(const std::string &message, const Strings &words);
 

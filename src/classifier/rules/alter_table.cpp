@@ -24,8 +24,24 @@ void check_drop_column(RuleInput &in) {
     });
 }
 
+namespace {
+
+// A CHECK (c IS NOT NULL) that c's NOT NULL now implies guards nothing the
+// NOT NULL does not: the last step of the safe SET NOT NULL. Known when the
+// script added the CHECK and set c NOT NULL, or, in the database, from the
+// catalog (the constraint and the column of the table and, unless ONLY, of
+// every child the drop reaches).
+bool implied_by_not_null(RuleInput &in, const RelName &table, const AlterTableCmd *cmd) {
+    if (in.script.check_implied_by_not_null(table, cmd->name)) return true;
+    bool with_children = castNode(AlterTableStmt, in.stmt)->relation->inh;
+    return in.context.check_implied_by_not_null(table, cmd->name, with_children);
+}
+
+}  // namespace
+
 void check_drop_constraint(RuleInput &in) {
     for_each_alter_command(in, {AT_DropConstraint}, [&](const RelName &table, const AlterTableCmd *cmd) {
+        if (implied_by_not_null(in, table, cmd)) return;
         std::string constraint = table.display() + "." + quote_ident(cmd->name);
         in.report(kStatementStart, constraint,
                   "DROP CONSTRAINT removes constraint " + quote_ident(cmd->name) + " of " +

@@ -58,6 +58,10 @@ void check_create_index_not_concurrently(RuleInput &in) {
     if (index->concurrent || index->relation == nullptr) return;
     RelName table = rel_name(index->relation);
     if (in.table_is_new(table)) return;
+    // ON ONLY a partitioned table builds nothing: it makes the parent's
+    // (invalid) index, to which the partitions' indexes, built
+    // CONCURRENTLY, are attached. Only the database knows the kind.
+    if (!index->relation->inh && in.context.partitioned_table(table)) return;
     in.report(index->relation->location, table.display(),
               "CREATE INDEX without CONCURRENTLY blocks every write to " + table.display() +
                   " (SHARE lock) for as long as the index takes to build");

@@ -17,6 +17,11 @@ SELECT migsafe_protect('no_such_table', 'r');
 CREATE VIEW skill_names AS SELECT name FROM "Skill";
 SELECT migsafe_protect('skill_names', 'r');
 SELECT migsafe_unprotect('plain');
+-- A regclass is resolved by PostgreSQL's rules: unquoted Skill is skill,
+-- which does not exist here, so nothing is protected; Prisma's table is
+-- '"Skill"' (or 'public."Skill"').
+SELECT migsafe_protect('Skill', 'r');
+SELECT count(*) AS protected FROM migsafe.protected_tables;
 
 SELECT migsafe_protect('"Skill"', 'the product catalogue');
 SELECT migsafe_protect('billing.ledger', 'money');

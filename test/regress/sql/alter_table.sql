@@ -49,6 +49,48 @@ SELECT statement, line, col, rule, severity, object FROM migsafe_check($sql$
 CREATE TABLE t (id int CONSTRAINT t_pk PRIMARY KEY);
 ALTER TABLE t DROP CONSTRAINT t_pk;
 $sql$);
+-- the safe SET NOT NULL (docs/rules/set-not-null.md) as one script: its
+-- last step drops a CHECK the NOT NULL now implies, which loses nothing
+SELECT statement, rule, severity, object FROM migsafe_check($sql$
+ALTER TABLE "User" ADD CONSTRAINT "User_email_not_null" CHECK ("email" IS NOT NULL) NOT VALID;
+ALTER TABLE "User" VALIDATE CONSTRAINT "User_email_not_null";
+ALTER TABLE "User" ALTER COLUMN "email" SET NOT NULL;
+ALTER TABLE "User" DROP CONSTRAINT "User_email_not_null";
+$sql$);
+-- near misses: another expression, no NOT NULL, another column, ONLY
+SELECT statement, rule, severity, object FROM migsafe_check($sql$
+ALTER TABLE t ADD CONSTRAINT a_set CHECK (a IS NOT NULL AND a <> '');
+ALTER TABLE t ALTER COLUMN a SET NOT NULL;
+ALTER TABLE t DROP CONSTRAINT a_set;
+ALTER TABLE t ADD CONSTRAINT b_set CHECK (b IS NOT NULL);
+ALTER TABLE t DROP CONSTRAINT b_set;
+ALTER TABLE t ADD CONSTRAINT c_set CHECK (c IS NOT NULL);
+ALTER TABLE t ALTER COLUMN d SET NOT NULL;
+ALTER TABLE t DROP CONSTRAINT c_set;
+ALTER TABLE t ADD CONSTRAINT e_set CHECK (e IS NOT NULL);
+ALTER TABLE ONLY t ALTER COLUMN e SET NOT NULL;
+ALTER TABLE t DROP CONSTRAINT e_set;
+$sql$);
+-- In this database the catalog knows an existing constraint: a plain
+-- CHECK (c IS NOT NULL) of a NOT NULL column (and, without ONLY, of every
+-- child's) may go; a nullable column, a composite one, or a child's
+-- nullable column may not.
+CREATE TYPE nn_pair AS (a int, b int);
+CREATE TABLE nn (id int, a text NOT NULL, b text, p nn_pair NOT NULL,
+                 CONSTRAINT nn_a CHECK (a IS NOT NULL), CONSTRAINT nn_b CHECK (b IS NOT NULL),
+                 CONSTRAINT nn_p CHECK (p IS NOT NULL), CONSTRAINT nn_a_long CHECK (a IS NOT NULL AND a <> ''));
+CREATE TABLE nn_kid () INHERITS (nn);
+ALTER TABLE nn_kid ALTER COLUMN a DROP NOT NULL;
+SELECT statement, rule, object FROM migsafe_check($sql$
+ALTER TABLE nn DROP CONSTRAINT nn_a;
+ALTER TABLE ONLY nn DROP CONSTRAINT nn_a;
+ALTER TABLE nn DROP CONSTRAINT nn_b;
+ALTER TABLE ONLY nn DROP CONSTRAINT nn_p;
+ALTER TABLE ONLY nn DROP CONSTRAINT nn_a_long;
+ALTER TABLE ONLY nn DROP CONSTRAINT no_such_constraint;
+$sql$);
+DROP TABLE nn_kid, nn;
+DROP TYPE nn_pair;
 -- near misses: adding, validating or renaming a constraint, dropping NOT NULL,
 -- a default, or an identity
 SELECT statement, rule, object FROM migsafe_check($sql$

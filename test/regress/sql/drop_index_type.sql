@@ -75,3 +75,17 @@ DROP OPERATOR IF EXISTS === (int, int);
 DROP TEXT SEARCH CONFIGURATION IF EXISTS cfg;
 $sql$);
 SELECT migsafe_verdict('DROP INDEX i'), migsafe_verdict('DROP TYPE t'), migsafe_verdict('DROP DOMAIN d');
+
+-- In this database: CREATE INDEX ... ON ONLY a partitioned table builds
+-- nothing (the parent's index stays invalid until the partitions' indexes,
+-- built CONCURRENTLY, are attached); without ONLY, or ON ONLY a plain
+-- table, it builds under a SHARE lock.
+CREATE TABLE parted (id int, name text) PARTITION BY RANGE (id);
+CREATE TABLE parted_1 PARTITION OF parted FOR VALUES FROM (0) TO (10);
+CREATE TABLE plain_t (id int, name text);
+SELECT statement, rule, object FROM migsafe_check($sql$
+CREATE INDEX parted_name_idx ON ONLY parted (name);
+CREATE INDEX parted_name_idx ON parted (name);
+CREATE INDEX plain_name_idx ON ONLY plain_t (name);
+$sql$);
+DROP TABLE parted, plain_t;

@@ -44,11 +44,37 @@ ALTER TABLE Skill ADD COLUMN a int;
 ALTER TABLE skill ADD COLUMN a int;
 ALTER TABLE "SKILL" ADD COLUMN a int;
 $sql$, ARRAY['public."Skill"']);
+-- An unquoted protected name with capitals (a Prisma model's name as typed)
+-- protects both spellings: the folded skill and Prisma's "Skill"; "SKILL"
+-- is another table.
 SELECT statement, rule, object FROM migsafe_check($sql$
 ALTER TABLE "Skill" ADD COLUMN a int;
 ALTER TABLE Skill ADD COLUMN a int;
 ALTER TABLE SKILL ADD COLUMN a int;
+ALTER TABLE "SKILL" ADD COLUMN a int;
 $sql$, ARRAY['Skill']);
+SELECT statement, rule, object FROM migsafe_check($sql$
+ALTER TABLE "Skill" ADD COLUMN a int;
+ALTER TABLE "SkillVersion" ADD COLUMN a int;
+ALTER TABLE skillversion ADD COLUMN a int;
+ALTER TABLE "Skill_Version" ADD COLUMN a int;
+$sql$, ARRAY['Skill', 'SkillVersion']);
+-- each unquoted part of a qualified name takes both spellings
+SELECT statement, rule, object FROM migsafe_check($sql$
+ALTER TABLE "App"."Skill" ADD COLUMN a int;
+ALTER TABLE app.skill ADD COLUMN a int;
+ALTER TABLE app."Skill" ADD COLUMN a int;
+ALTER TABLE "App".skill ADD COLUMN a int;
+ALTER TABLE other."Skill" ADD COLUMN a int;
+$sql$, ARRAY['App.Skill']);
+-- a reserved word (Prisma's model User) is no unquoted name: refused, with
+-- the quoted form
+SELECT * FROM migsafe_check('ALTER TABLE "User" ADD COLUMN a int', ARRAY['User']);
+-- lower case, or quoted: that table only
+SELECT statement, rule, object FROM migsafe_check($sql$
+ALTER TABLE "Skill" ADD COLUMN a int;
+ALTER TABLE skill ADD COLUMN a int;
+$sql$, ARRAY['skill']);
 SELECT statement, rule, object FROM migsafe_check($sql$
 ALTER TABLE "App"."Skill" ADD COLUMN a int;
 ALTER TABLE app."Skill" ADD COLUMN a int;

@@ -138,8 +138,9 @@ pe_rolled_back() {
 
 # The packages. Without them nothing below can run: one failure, loud.
 if ! pe_modules=$("$pe_src/install" 2>"$pe_work/npm.log" | tail -1) || [ ! -x "$pe_modules/.bin/prisma" ]; then
+    mapfile -t pe_npm_lines < <(grep -E '^install:|npm error (code|errno|syscall|network|request|[A-Z])' "$pe_work/npm.log" | head -12)
     fail "npm packages of prisma_engine installed (prisma, @prisma/adapter-pg; needs the npm registry once)" \
-        "$(tail -15 "$pe_work/npm.log")"
+        "${pe_npm_lines[@]}"
     return 0
 fi
 pass "npm packages: prisma $(sed -nE 's/^ *"version": "([^"]+)".*/\1/p' "$pe_modules/prisma/package.json" | head -1) from $pe_modules"

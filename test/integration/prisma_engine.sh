@@ -15,7 +15,8 @@
 #             migsafe check in CI, deploy refused, resolve, migsafe_approve,
 #             DATABASE_URL's options, the audit row, a release under a window.
 #   backfill: ADD COLUMN then UPDATE it in one migration applies on a table
-#             with rows.
+#             with rows; CREATE INDEX CONCURRENTLY beside other statements
+#             in a file applies.
 # The packages come from test/integration/prisma-engine/install (npm, cached
 # outside the tree); without them the suite fails, it never skips. Each
 # Prisma command has a time limit (MIGSAFE_PRISMA_TIMEOUT, 120 s). Sourced by
@@ -299,12 +300,19 @@ pe_journey_part() {
         'ALTER TABLE "Post" DROP COLUMN "draft"|window ALTER TABLE "User" DROP COLUMN "avatarUrl"|window' \
         "$(pe_sql "$pe_db" -c "SELECT string_agg(statement || '|' || outcome, ' ' ORDER BY id) FROM migsafe.audit_log WHERE outcome = 'window'")"
 
-    # The backfill: an everyday migration on a table with rows (review
+    # The next release: a file with CREATE INDEX CONCURRENTLY among other
+    # statements, which runs on this path (no transaction block around it);
+    # and the backfill, an everyday migration on a table with rows (review
     # severity, not a refusal).
-    pe_add "$pe_dir" 20261215000000_display_name
+    pe_add "$pe_dir" 20261212000000_post_title_index 20261215000000_display_name
     pe_run backfill-deploy "$pe_dir" env DATABASE_URL="$(pe_url "$pe_db")" npx prisma migrate deploy
+    expect_equal "backfill-deploy: CREATE INDEX CONCURRENTLY in a file with other statements applies (valid index)" \
+        "t|1" \
+        "$(pe_sql "$pe_db" -c "SELECT (SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('\"Post_title_idx\"')),
+                                      (SELECT count(*) FROM _prisma_migrations
+                                       WHERE migration_name = '20261212000000_post_title_index' AND finished_at IS NOT NULL)")"
     pe_expect "backfill-deploy: ADD COLUMN then UPDATE it applies (a backfill is reviewed, not refused)" 0 \
-        "20261215000000_display_name" "All migrations have been successfully applied."
+        "20261212000000_post_title_index" "20261215000000_display_name" "All migrations have been successfully applied."
     expect_equal "backfill: every row has its displayName" "1|Ada|Ada 2|Grace|Grace" \
         "$(pe_sql "$pe_db" -c "SELECT string_agg(id || '|' || name || '|' || coalesce(\"displayName\", '<null>'), ' ' ORDER BY id) FROM \"User\"" 2>&1)"
     echo "journey part done"

@@ -239,7 +239,12 @@ pe_journey_part() {
     local pe_db=migsafe_prisma_journey pe_dir=$pe_work/journey
     local approve deploy window check
     pe_fresh_db "$pe_db" >/dev/null || fail "journey: database $pe_db created"
-    pe_project "$pe_dir" 20261101000000_init 20261124000000_drop_legacy_id
+    # The application as deployed so far, in a deploy of its own: one deploy
+    # is one session, and what a session created counts as new in it.
+    pe_project "$pe_dir" 20261101000000_init
+    pe_run journey-deploy-init "$pe_dir" env DATABASE_URL="$(pe_url "$pe_db")" npx prisma migrate deploy
+    pe_expect "journey-deploy-init: the first migration applies" 0 "20261101000000_init" "All migrations have been successfully applied."
+    pe_add "$pe_dir" 20261124000000_drop_legacy_id
 
     # In CI: the doc's `migsafe check --strict prisma/migrations`.
     check=$(pe_doc sh "migsafe check --strict prisma/migrations" | grep -m1 -F "migsafe check --strict prisma/migrations")
@@ -249,7 +254,7 @@ pe_journey_part() {
         "prisma/migrations/20261124000000_drop_legacy_id/migration.sql" "dangerous[drop-column]"
 
     pe_run journey-deploy-refused "$pe_dir" env DATABASE_URL="$(pe_url "$pe_db")" npx prisma migrate deploy
-    pe_expect "journey-deploy-refused: init applies, drop_legacy_id is refused" 1 \
+    pe_expect "journey-deploy-refused: drop_legacy_id is refused" 1 \
         'ERROR: migsafe blocked drop-column on "User"."legacyId"' 'with migration_name="20261124000000_drop_legacy_id"'
     expect_equal "journey: the refused migration changed nothing (User's rows, legacyId's values)" \
         "1|ada@example.com|Ada|L-1 2|grace@example.com|Grace|L-2" \

@@ -136,9 +136,18 @@ bool relation_is_new(unsigned int relid, int lock) {
         // locking it touches no shared data and blocks no one. Another
         // session's temporary table (rd_islocaltemp false) is judged as
         // any other table.
-        bool created = rel->rd_createSubid != InvalidSubTransactionId || rel->rd_islocaltemp;
+        bool temporary = rel->rd_islocaltemp;
+        bool created = rel->rd_createSubid != InvalidSubTransactionId;
         RelationClose(rel);
-        return created || session_objects::relation_is_own(relid, static_cast<LOCKMODE>(lock));
+        if (temporary) return true;
+        bool is_new = created || session_objects::relation_is_own(relid, static_cast<LOCKMODE>(lock));
+        // New for now only: a plan PostgreSQL keeps from this analysis
+        // (PREPARE, a PL/pgSQL statement, the extended protocol) may run
+        // after the transaction committed and other sessions wrote rows.
+        // Invalidating the table's relcache entry (at the end of the
+        // statement) has every such plan analysed, and judged, again.
+        if (is_new) CacheInvalidateRelcacheByRelid(relid);
+        return is_new;
     });
 }
 

@@ -14,6 +14,8 @@
 #   A5  (a documented limit, pinned) values another session wrote into a
 #       column the session added are overwritten by its backfill: review,
 #       it runs
+#   A6  a plan cached while the table was the session's (PREPARE, a
+#       PL/pgSQL function), run after another session wrote a row
 # B. One file, three ways: every migration of the shared Prisma corpus
 #    applied to a fresh database per project as one multi-statement query
 #    (Prisma's native engine), in one transaction (psql -1), and statement
@@ -58,7 +60,7 @@ ss_refused() {
     fi
 }
 
-setup_sql -c "DROP TABLE IF EXISTS a1, a2, a3, a4, a5" >/dev/null 2>&1
+setup_sql -c "DROP TABLE IF EXISTS a1, a2, a3, a4, a5, a6, a7" -c "DROP FUNCTION IF EXISTS wipe_a7()" >/dev/null 2>&1
 ss_refused "A1 a row another session committed: TRUNCATE, DELETE, UPDATE and DROP refused" "1:1 2:99" \
     "SELECT string_agg(id || ':' || note, ' ' ORDER BY id) FROM a1" "
 CREATE TABLE a1 (id int, note text);
@@ -105,6 +107,24 @@ if grep -q "backfill-without-where" <<<"$out" && [ "$rows" = "1:backfilled 2:bac
 else
     fail "A5 (documented limit) a backfill overwrites what another session wrote into the new column" "$out" "$rows"
 fi
+
+ss_refused "A6 a prepared DELETE of the session's table, run after another session wrote a row" "1 2" \
+    "SELECT string_agg(id::text, ' ' ORDER BY id) FROM a6" "
+CREATE TABLE a6 (id int);
+INSERT INTO a6 VALUES (1);
+PREPARE wipe AS DELETE FROM a6;
+\\! $ss_other -c 'INSERT INTO a6 VALUES (2)'
+EXECUTE wipe;"
+
+ss_refused "A6 a PL/pgSQL function's DELETE of the session's table, run after another session wrote a row" "1 2" \
+    "SELECT string_agg(id::text, ' ' ORDER BY id) FROM a7" "
+CREATE TABLE a7 (id int);
+INSERT INTO a7 VALUES (1);
+CREATE FUNCTION wipe_a7() RETURNS void LANGUAGE plpgsql AS 'BEGIN DELETE FROM a7; END';
+SELECT wipe_a7();
+INSERT INTO a7 VALUES (1);
+\\! $ss_other -c 'INSERT INTO a7 VALUES (2)'
+SELECT wipe_a7();"
 
 # ---- B. one file, three ways ---------------------------------------------
 

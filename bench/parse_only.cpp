@@ -1,10 +1,7 @@
 // Parses SQL files with libpg_query's raw parser and nothing else: the
 // baseline that `migsafe check` is measured against (bench/README.md).
 // usage: migsafe_parse_only FILE...   prints statements and files parsed.
-extern "C" {
-#include "pg_query.h"
-#include "pg_query/pg_query_internal.h"
-}
+#include "../src/cli/libpg_query.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -23,7 +20,7 @@ int main(int argc, char **argv) {
         file.seekg(0);
         file.read(sql.data(), static_cast<std::streamsize>(sql.size()));
         MemoryContext context = pg_query_enter_memory_context();
-        PgQueryInternalParsetreeAndError parsed = pg_query_raw_parse(sql.c_str());
+        PgQueryInternalParsetreeAndError parsed = migsafe::libpg_query_raw_parse(sql.c_str());
         if (parsed.error != nullptr) {
             ++errors;
             pg_query_free_error(parsed.error);

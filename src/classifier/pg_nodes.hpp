@@ -3,11 +3,17 @@
 // The classifier reads node trees and never calls into the server beyond the
 // node/list helpers, the keyword table and the multibyte length helper. The
 // same headers serve both builds: the extension (trees from the server's
-// raw_parser) and the CLI (trees from libpg_query, which vendors PostgreSQL 15).
+// raw_parser) and the CLI (trees from libpg_query, which vendors the headers of its own major).
 #pragma once
+
+// Before PostgreSQL's headers: built without NLS (libpg_query's copy), c.h
+// defines gettext() as a macro, which would mangle glibc's declarations when
+// a C++ standard header includes <libintl.h> later.
+#include <libintl.h>
 
 extern "C" {
 #include "postgres.h"
+#include "catalog/pg_attribute.h"
 #include "catalog/pg_class.h"
 #include "common/keywords.h"
 #include "mb/pg_wchar.h"

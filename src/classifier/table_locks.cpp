@@ -130,6 +130,10 @@ CommandEffect command_effect(const RelName &table, const AlterTableCmd *cmd, con
             if (!proven) return {exclusive, TableWork::scan, false};
             return {exclusive, *proven ? TableWork::none : TableWork::scan, true};
         }
+#if PG_VERSION_NUM >= 170000
+        case AT_SetExpression:  // recomputes a stored generated column (18: a virtual one is not rewritten)
+            return {exclusive, TableWork::rewrite, PG_VERSION_NUM < 180000};
+#endif
         case AT_SetLogged:
         case AT_SetUnLogged:
         case AT_SetTableSpace:
@@ -307,12 +311,23 @@ const Constraint *constraint_of(const ColumnDef *column, ConstrType type) {
     return nullptr;
 }
 
+// A generated column whose values are stored: every one before 18, which
+// added virtual ones (its default), computed when read and never written.
+static bool is_stored_generated(const ColumnDef *column) {
+    const Constraint *generated = constraint_of(column, CONSTR_GENERATED);
+#if PG_VERSION_NUM >= 180000
+    if (generated != nullptr) return generated->generated_kind == ATTRIBUTE_GENERATED_STORED;
+    return column->generated == ATTRIBUTE_GENERATED_STORED;
+#else
+    return generated != nullptr || column->generated != 0;
+#endif
+}
+
 std::optional<std::string> column_rewrite_reason(const ColumnDef *column, const Context &context) {
     if (is_serial(column)) return "with a serial type (a nextval() DEFAULT)";
     if (constraint_of(column, CONSTR_IDENTITY) != nullptr || column->identity != 0)
         return "GENERATED ... AS IDENTITY";
-    if (constraint_of(column, CONSTR_GENERATED) != nullptr || column->generated != 0)
-        return "GENERATED ALWAYS AS (...) STORED";
+    if (is_stored_generated(column)) return "GENERATED ALWAYS AS (...) STORED";
     const Constraint *default_value = constraint_of(column, CONSTR_DEFAULT);
     Node *expression = default_value != nullptr ? default_value->raw_expr : column->raw_default;
     for (Node *call : raw_nodes_of(expression, T_FuncCall))

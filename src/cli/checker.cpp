@@ -3,12 +3,8 @@
 #include "../classifier/classifier.hpp"
 #include "../parser/script_parser.hpp"
 #include "ignores.hpp"
+#include "libpg_query.hpp"
 #include "script_stream.hpp"
-
-extern "C" {
-#include "pg_query.h"
-#include "pg_query/pg_query_internal.h"
-}
 
 #include <sys/stat.h>
 
@@ -28,7 +24,7 @@ namespace {
 
 // libpg_query's raw parser; an error becomes RawParseFailure.
 List *library_raw_parse(const char *text) {
-    PgQueryInternalParsetreeAndError parsed = pg_query_raw_parse(text);
+    PgQueryInternalParsetreeAndError parsed = migsafe::libpg_query_raw_parse(text);
     free(parsed.stderr_buffer);
     if (parsed.error == nullptr) return parsed.tree;
     RawParseFailure failure{parsed.error->message, parsed.error->cursorpos};

@@ -2,10 +2,9 @@
 
 #include "../parser/pg_call.hpp"
 #include "../parser/script_parser.hpp"
+#include "libpg_query.hpp"
 
 extern "C" {
-#include "pg_query.h"
-#include "pg_query/pg_query_internal.h"
 #include "parser/parser.h"
 #include "parser/scanner.h"
 }
@@ -345,7 +344,7 @@ bool ScriptStream::parse(std::size_t end, Parse &parsed) {
     char saved = data_[end];
     data_[end] = '\0';
     MemoryContext caller = switch_memory_context(piece_memory_);
-    PgQueryInternalParsetreeAndError result = pg_query_raw_parse(data_ + start_);
+    PgQueryInternalParsetreeAndError result = migsafe::libpg_query_raw_parse(data_ + start_);
     switch_memory_context(caller);
     data_[end] = saved;
     free(result.stderr_buffer);

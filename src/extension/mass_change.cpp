@@ -27,6 +27,7 @@
 #include "entry_point.hpp"
 #include "guard.hpp"
 #include "hooks.hpp"
+#include "compat.hpp"
 #include "settings.hpp"
 #include "state.hpp"
 
@@ -114,9 +115,10 @@ bool watching() {
 void read_status(const PgStat_TableStatus *status, Watched *counts) {
     counts->deleted = counts->updated = counts->inserted = 0;
     if (status == nullptr) return;
-    counts->deleted = status->t_counts.t_tuples_deleted;
-    counts->updated = status->t_counts.t_tuples_updated;
-    counts->inserted = status->t_counts.t_tuples_inserted;
+    compat::TupleCounts own = compat::table_counts(status);
+    counts->deleted = own.deleted;
+    counts->updated = own.updated;
+    counts->inserted = own.inserted;
     for (PgStat_TableXactStatus *level = status->trans; level != nullptr; level = level->upper) {
         counts->deleted += level->tuples_deleted + level->deleted_pre_truncdrop;
         counts->updated += level->tuples_updated + level->updated_pre_truncdrop;
@@ -203,10 +205,10 @@ void executor_start(QueryDesc *query, int eflags) {
     if ((eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0 && changes_existing_rows(query) && watching()) watch_query(query, eflags);
 }
 
-void executor_run(QueryDesc *query, ScanDirection direction, uint64 count, bool execute_once) {
+void executor_run(MIGSAFE_EXECUTOR_RUN_PARAMS) {
     executor_depth++;
-    if (previous_run != nullptr) previous_run(query, direction, count, execute_once);
-    else standard_ExecutorRun(query, direction, count, execute_once);
+    if (previous_run != nullptr) previous_run(MIGSAFE_EXECUTOR_RUN_ARGS);
+    else standard_ExecutorRun(MIGSAFE_EXECUTOR_RUN_ARGS);
     executor_depth--;
 }
 

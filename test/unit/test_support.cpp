@@ -2,12 +2,8 @@
 
 #include "classifier/classifier.hpp"
 #include "cli/checker.hpp"
+#include "cli/libpg_query.hpp"
 #include "parser/script_parser.hpp"
-
-extern "C" {
-#include "pg_query.h"
-#include "pg_query/pg_query_internal.h"
-}
 
 #include <cstdlib>
 
@@ -76,7 +72,7 @@ Strings summary(const Findings &findings) {
 
 void for_each_statement(const std::string &sql, const std::function<void(const Node *)> &visit) {
     ParserMemory memory;
-    PgQueryInternalParsetreeAndError parsed = pg_query_raw_parse(sql.c_str());
+    PgQueryInternalParsetreeAndError parsed = libpg_query_raw_parse(sql.c_str());
     free(parsed.stderr_buffer);
     if (parsed.error != nullptr) {
         std::string message = parsed.error->message;

@@ -44,8 +44,12 @@ else:
             problems.append(f"provides.migsafe.{key} {extension[key]!r} does not exist")
 
 requires = meta.get("prereqs", {}).get("runtime", {}).get("requires", {})
-if not re.fullmatch(r">= 15\.\d+\.\d+, < 16\.0\.0|15\.\d+\.\d+", str(requires.get("PostgreSQL", ""))):
-    problems.append(f"prereqs.runtime.requires.PostgreSQL {requires.get('PostgreSQL')!r} does not name PostgreSQL 15")
+# 15 to 18: PGXN's version ranges cannot leave 16 (untested) out, so the
+# description says which majors are tested.
+if str(requires.get("PostgreSQL", "")) != ">= 15.0.0, < 19.0.0":
+    problems.append(f"prereqs.runtime.requires.PostgreSQL {requires.get('PostgreSQL')!r} is not >= 15.0.0, < 19.0.0")
+if "Tested on PostgreSQL 15, 17 and 18" not in meta.get("description", ""):
+    problems.append("description does not say which PostgreSQL majors are tested")
 
 resources = meta.get("resources", {})
 web = resources.get("repository", {}).get("web", "")

@@ -12,8 +12,9 @@ SET migsafe.mode = enforce;
 SET migsafe.review_action = allow;
 \set VERBOSITY terse
 
--- wipe() deletes every row of accounts when it runs
-CREATE FUNCTION wipe() RETURNS int LANGUAGE plpgsql AS $$ BEGIN DELETE FROM accounts; RETURN 1; END $$;
+-- wipe() deletes every row of accounts when it runs (named with its schema:
+-- since 17, CREATE MATERIALIZED VIEW runs it with search_path = pg_catalog)
+CREATE FUNCTION wipe() RETURNS int LANGUAGE plpgsql AS $$ BEGIN DELETE FROM public.accounts; RETURN 1; END $$;
 
 -- Cursors. DECLARE only plans the query: the function's DELETE is judged
 -- when FETCH runs it.

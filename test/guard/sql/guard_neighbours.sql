@@ -23,8 +23,9 @@ WHERE query LIKE '%neighbours%' AND query NOT LIKE '%pg_stat_statements%' ORDER 
 SET pgaudit.log = 'ddl, write';
 SET pgaudit.log_client = on;
 SET pgaudit.log_level = notice;
-ALTER TABLE neighbours ADD COLUMN extra int;
-DELETE FROM neighbours WHERE id = 1;
+-- (\g: sent without a semicolon, which pgaudit 15 logs and 17 leaves out)
+ALTER TABLE neighbours ADD COLUMN extra int\g
+DELETE FROM neighbours WHERE id = 1\g
 ALTER TABLE neighbours DROP COLUMN extra;
 DELETE FROM neighbours;
 RESET pgaudit.log;

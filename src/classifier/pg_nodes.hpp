@@ -26,3 +26,20 @@ extern "C" {
 // c.h defines these as macros; they collide with C++ standard library names.
 #undef Max
 #undef Min
+
+namespace migsafe {
+
+// The length in bytes of the character that starts at text, in the current
+// encoding, never reaching past end. libpg_query cut from a PostgreSQL
+// release with only the bounded forms (Debian's 18.1) lacks pg_mblen(); every
+// server and older libpg_query have it (CMake defines MIGSAFE_PG_MBLEN_RANGE).
+inline int character_length(const char *text, const char *end) {
+#ifdef MIGSAFE_PG_MBLEN_RANGE
+    return pg_mblen_range(text, end);
+#else
+    (void)end;
+    return pg_mblen(text);
+#endif
+}
+
+}  // namespace migsafe

@@ -40,7 +40,7 @@ LineCol LineIndex::at_char(int position) const {
     int offset = 0;
     int size = static_cast<int>(text_.size());
     for (int chars = 1; chars < position && offset < size; ++chars)
-        offset += std::max(1, pg_mblen(text_.data() + offset));
+        offset += std::max(1, character_length(text_.data() + offset, text_.data() + size));
     return at_byte(offset);
 }
 

@@ -62,7 +62,8 @@ std::size_t ascii_prefix(const char *text, std::size_t size) {
 std::size_t byte_of_character(std::string_view text, int position) {
     std::size_t offset = 0;
     for (int chars = 1; chars < position && offset < text.size(); ++chars)
-        offset += static_cast<std::size_t>(std::max(1, pg_mblen(text.data() + offset)));
+        offset += static_cast<std::size_t>(
+            std::max(1, character_length(text.data() + offset, text.data() + text.size())));
     return std::min(offset, text.size());
 }
 

@@ -30,10 +30,20 @@ struct Comment {
 // first real token after each.
 std::vector<Comment> marker_comments(const char *text) {
     std::vector<Comment> comments;
-    core_yy_extra_type extra;
+    // libpg_query's scanner state ends with fields of its own (yyllocend;
+    // from 18, return_comments), which a server's scanner.h (Debian 12's
+    // libpg_query 15 comes without headers) does not declare: room for them.
+    struct {
+        core_yy_extra_type state;
+        char libpg_query_fields[32];
+    } extra{};
     core_YYSTYPE value;
     YYLTYPE location = 0;
-    core_yyscan_t scanner = scanner_init(text, &extra, &ScanKeywords, ScanKeywordTokens);
+    core_yyscan_t scanner = scanner_init(text, &extra.state, &ScanKeywords, ScanKeywordTokens);
+#if PG_VERSION_NUM >= 180000
+    // libpg_query 18 returns comments as tokens only when asked.
+    extra.state.return_comments = true;
+#endif
     std::vector<std::size_t> waiting;  // comments whose next token is not known yet
     int token;
     while ((token = core_yylex(&value, &location, scanner)) != 0) {

@@ -80,6 +80,7 @@ CREATE TABLE nn (id int, a text NOT NULL, b text, p nn_pair NOT NULL,
                  CONSTRAINT nn_a CHECK (a IS NOT NULL), CONSTRAINT nn_b CHECK (b IS NOT NULL),
                  CONSTRAINT nn_p CHECK (p IS NOT NULL), CONSTRAINT nn_a_long CHECK (a IS NOT NULL AND a <> ''));
 CREATE TABLE nn_kid () INHERITS (nn);
+-- (18 keeps the child's inherited NOT NULL: expected/alter_table_1.out)
 ALTER TABLE nn_kid ALTER COLUMN a DROP NOT NULL;
 SELECT statement, rule, object FROM migsafe_check($sql$
 ALTER TABLE nn DROP CONSTRAINT nn_a;

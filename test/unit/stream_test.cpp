@@ -112,8 +112,14 @@ TEST(Stream, SyntaxErrorAtTheEnd) {
 }
 
 TEST(Stream, ErrorWithoutAPositionPointsAtTheFirstLine) {
+#if PG_VERSION_NUM >= 180000
+    // 18's grammar gives this error its position.
+    EXPECT_EQ(same_in_any_blocks("-- first line\nDROP TABLE a;\nCREATE ASSERTION x CHECK (true);\nSELECT 1;\n"),
+              Strings{"error 3:1 CREATE ASSERTION is not yet implemented | CREATE ASSERTION x CHECK (true);"});
+#else
     EXPECT_EQ(same_in_any_blocks("-- first line\nDROP TABLE a;\nCREATE ASSERTION x CHECK (true);\nSELECT 1;\n"),
               Strings{"error 1:1 CREATE ASSERTION is not yet implemented | -- first line"});
+#endif
 }
 
 TEST(Stream, IgnoreCommentsAtBlockBoundaries) {

@@ -3,7 +3,8 @@
 // The classifier reads node trees and never calls into the server beyond the
 // node/list helpers, the keyword table and the multibyte length helper. The
 // same headers serve both builds: the extension (trees from the server's
-// raw_parser) and the CLI (trees from libpg_query, which vendors the headers of its own major).
+// raw_parser) and the CLI (trees from libpg_query, over the headers of the
+// PostgreSQL major it was cut from).
 #pragma once
 
 // Before PostgreSQL's headers: built without NLS (libpg_query's copy), c.h

@@ -2,6 +2,7 @@
 
 #include "../classifier/catalogue.hpp"
 #include "../classifier/source_position.hpp"
+#include "../parser/pg_call.hpp"
 #include "../parser/script_parser.hpp"
 
 extern "C" {
@@ -30,19 +31,14 @@ struct Comment {
 // first real token after each.
 std::vector<Comment> marker_comments(const char *text) {
     std::vector<Comment> comments;
-    // libpg_query's scanner state ends with fields of its own (yyllocend;
-    // from 18, return_comments), which a server's scanner.h (Debian 12's
-    // libpg_query 15 comes without headers) does not declare: room for them.
-    struct {
-        core_yy_extra_type state;
-        char libpg_query_fields[32];
-    } extra{};
+    LexerState lexer;
     core_YYSTYPE value;
     YYLTYPE location = 0;
-    core_yyscan_t scanner = scanner_init(text, &extra.state, &ScanKeywords, ScanKeywordTokens);
+    core_yyscan_t scanner = scanner_init(text, &lexer.extra, &ScanKeywords, ScanKeywordTokens);
 #if PG_VERSION_NUM >= 180000
-    // libpg_query 18 returns comments as tokens only when asked.
-    extra.state.return_comments = true;
+    // libpg_query 18 returns comments as tokens only when asked (its own
+    // headers declare the field: CMake uses them where they are packaged).
+    lexer.extra.return_comments = true;
 #endif
     std::vector<std::size_t> waiting;  // comments whose next token is not known yet
     int token;

@@ -320,10 +320,10 @@ std::size_t ScriptStream::last_semicolon(std::size_t from) {
     MemoryContext caller = switch_memory_context(lexer_memory_);
     try {
         pg_call([&] {
-            core_yy_extra_type extra;
+            LexerState lexer;
             core_YYSTYPE value;
             YYLTYPE location = 0;
-            core_yyscan_t scanner = scanner_init(text, &extra, &ScanKeywords, ScanKeywordTokens);
+            core_yyscan_t scanner = scanner_init(text, &lexer.extra, &ScanKeywords, ScanKeywordTokens);
             int token;
             while ((token = core_yylex(&value, &location, scanner)) != 0)
                 if (token == ';') found = from + static_cast<std::size_t>(location) + 1;

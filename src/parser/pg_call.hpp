@@ -10,6 +10,7 @@
 #include "../classifier/pg_nodes.hpp"
 
 extern "C" {
+#include "parser/scanner.h"
 #include "utils/elog.h"
 #include "utils/memutils.h"
 }
@@ -69,6 +70,14 @@ auto pg_call(Call call) -> decltype(call()) {
         return frame.result;
     }
 }
+
+// The state of PostgreSQL's lexer (scanner_init), with room after it for the
+// fields libpg_query adds (yyllocend; from 18, return_comments) when the
+// headers are a server's: Debian 12's libpg_query 15 ships none of its own.
+struct LexerState {
+    core_yy_extra_type extra{};
+    char library_fields[32]{};
+};
 
 // A copy of text in the current memory context (for messages raised later,
 // when no allocation may happen).

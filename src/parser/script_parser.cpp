@@ -61,10 +61,10 @@ int first_token_in(MemoryContext &scratch, std::string_view text, int location, 
         auto *copy = static_cast<char *>(palloc(size + 1));
         memcpy(copy, data + at, size);
         copy[size] = '\0';
-        core_yy_extra_type extra;
+        LexerState lexer;
         core_YYSTYPE value;
         YYLTYPE token_location = 0;
-        core_yyscan_t scanner = scanner_init(copy, &extra, &ScanKeywords, ScanKeywordTokens);
+        core_yyscan_t scanner = scanner_init(copy, &lexer.extra, &ScanKeywords, ScanKeywordTokens);
         int token;
         do
             token = core_yylex(&value, &token_location, scanner);
@@ -165,10 +165,10 @@ namespace {
 // max_parts; more are not counted). Returns how many there are.
 int name_part_offsets(const char *text, int *offsets, int max_parts) {
     return pg_call([&] {
-        core_yy_extra_type extra;
+        LexerState lexer;
         core_YYSTYPE value;
         YYLTYPE location = 0;
-        core_yyscan_t scanner = scanner_init(text, &extra, &ScanKeywords, ScanKeywordTokens);
+        core_yyscan_t scanner = scanner_init(text, &lexer.extra, &ScanKeywords, ScanKeywordTokens);
         int count = 0;
         while (core_yylex(&value, &location, scanner) != 0) {
             if (text[location] == '.' || starts_comment(text, location)) continue;

@@ -300,4 +300,6 @@ FileResult check_text(const std::string &path, std::string_view source, const Ch
     return result;
 }
 
+const char *grammar_version() { return PG_VERSION; }
+
 }  // namespace migsafe::cli

@@ -87,4 +87,8 @@ FileResult check_text(const std::string &path, std::string_view source, const Ch
 // (protected_table_names()).
 std::vector<std::string> validate_protected(const std::vector<std::string> &names);
 
+// The PostgreSQL release whose grammar the CLI parses: that of the libpg_query
+// it was built against ("17.4").
+const char *grammar_version();
+
 }  // namespace migsafe::cli

@@ -3,6 +3,7 @@
 //                 [--config FILE] [--no-ignores] [--changed-since REV] PATH...
 //   migsafe rules
 //   migsafe explain RULE
+//   migsafe --version
 // Exit status: 0 pass, 1 findings at the failing level (dangerous; review too
 // with --strict), 2 usage, I/O or syntax error.
 #include "../classifier/catalogue.hpp"
@@ -90,6 +91,10 @@ int explain(const std::string &rule) {
 int main(int argc, char **argv) {
     CLI::App app{"migsafe: finds unsafe statements in PostgreSQL migrations"};
     app.require_subcommand(1);
+    // Which grammar this build parses: statements newer than it are syntax
+    // errors here, older servers reject what is newer than theirs.
+    app.set_version_flag("--version", fmt::format("migsafe {} (PostgreSQL {} grammar)", migsafe::cli::kVersion,
+                                                  migsafe::cli::grammar_version()));
 
     CheckFlags flags;
     CLI::App *check = app.add_subcommand("check", "check SQL files and directories of *.sql files");

@@ -17,10 +17,6 @@ namespace {
 
 using json = nlohmann::json;
 
-// migsafe's version, in SARIF output: migsafe.control's default_version (the
-// packaging integration suite checks that they agree).
-constexpr const char *kVersion = "0.2.0";
-
 // A source line without its line break.
 std::string_view without_cr(std::string_view line) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);

@@ -12,6 +12,10 @@
 
 namespace migsafe::cli {
 
+// migsafe's version (--version, SARIF output): migsafe.control's
+// default_version (the packaging integration suite checks that they agree).
+inline constexpr const char *kVersion = "0.2.0";
+
 enum class Format { text, json, sarif, github };
 
 // Writes the report as the inputs are checked, one input after the other

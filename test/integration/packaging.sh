@@ -71,6 +71,11 @@ expect_equal "META.json is valid PGXN metadata for version $control_version" "" 
 cli_version=$("$MIGSAFE_CLI" check --format sarif - </dev/null 2>/dev/null |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["runs"][0]["tool"]["driver"]["version"])' 2>&1)
 expect_equal "migsafe check reports version $control_version" "$control_version" "$cli_version"
+# migsafe --version: the same, and the grammar it parses.
+version_line=$("$MIGSAFE_CLI" --version 2>&1)
+[[ $version_line =~ ^migsafe\ $control_version\ \(PostgreSQL\ [0-9]+\.[0-9]+\ grammar\)$ ]] &&
+    pass "migsafe --version names $control_version and the grammar" ||
+    fail "migsafe --version names $control_version and the grammar" "got: $version_line"
 
 grep -q "^## $control_version\b" "$root/CHANGELOG.md" && pass "CHANGELOG.md has a section for $control_version" ||
     fail "CHANGELOG.md has a section for $control_version" "no line '## $control_version ...'"

@@ -209,12 +209,15 @@ private:
 };
 
 // check_input() of any input.
-void check_stream(Input &input, const CheckOptions &options, FileSink &sink) {
+// given: the context to classify with (--database's); null: the offline one.
+void check_stream(Input &input, const CheckOptions &options, FileSink &sink, const Context *given = nullptr) {
     std::string error, error_line;
     int line = 0, col = 0;
     try {
         in_parser_memory([&] {
-            ProtectedNames context(parse_protected(options.protect), options.opted_in);
+            std::optional<ProtectedNames> offline;
+            if (given == nullptr) offline.emplace(parse_protected(options.protect), options.opted_in);
+            const Context &context = given != nullptr ? *given : *offline;
             Classifier classifier(context);
             ScriptStream stream(input, {options.block_size, true});
             Delivery delivery(stream, sink);
@@ -283,6 +286,31 @@ void check_input(const std::string &path, const CheckOptions &options, FileSink 
         return;
     }
     check_stream(*input, options, sink);
+}
+
+void check_input(const std::string &path, const CheckOptions &options, const Context &context, FileSink &sink) {
+    std::optional<FileInput> input;
+    try {
+        input.emplace(path);
+    } catch (const std::exception &error) {
+        sink.end(error.what(), 0, 0, {});
+        return;
+    }
+    check_stream(*input, options, sink, &context);
+}
+
+ProtectedNames protected_names(const CheckOptions &options) {
+    return in_parser_memory([&] { return ProtectedNames(parse_protected(options.protect), options.opted_in); });
+}
+
+Findings apply_script_options(const std::string &sql, Findings findings, const CheckOptions &options) {
+    if (options.ignores)
+        in_parser_memory([&] {
+            apply_ignores(parse_script(sql.c_str(), library_raw_parse), findings);
+            return 0;
+        });
+    apply_options(findings, options);
+    return findings;
 }
 
 FileResult check_input(const std::string &path, const CheckOptions &options) {

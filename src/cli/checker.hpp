@@ -12,6 +12,7 @@
 
 namespace migsafe {
 class Context;  // classifier.hpp; not included here, to keep server headers out of the CLI's output code
+class ProtectedNames;
 }
 
 namespace migsafe::cli {
@@ -73,6 +74,17 @@ Findings check_sql(const std::string &sql, const Context &context);
 // time), handing what it finds to sink. Never throws for bad SQL or
 // unreadable files: those are the error given to FileSink::end().
 void check_input(const std::string &path, const CheckOptions &options, FileSink &sink);
+
+// The same with the given context (--database: the live catalog's).
+void check_input(const std::string &path, const CheckOptions &options, const Context &context, FileSink &sink);
+
+// The offline context of the options: protected names and opt-in rules.
+ProtectedNames protected_names(const CheckOptions &options);
+
+// Findings made elsewhere (the server's migsafe_check()) as `migsafe check`
+// reports them: ignore comments applied, then disabled rules and severities.
+// Throws ParseError for invalid SQL.
+Findings apply_script_options(const std::string &sql, Findings findings, const CheckOptions &options);
 
 // The same, collected in a FileResult.
 FileResult check_input(const std::string &path, const CheckOptions &options);

@@ -1,14 +1,19 @@
 // migsafe: the offline checker.
 //   migsafe check [--format text|json|sarif|github] [--strict] [--require-lock-timeout] [--protect NAME[,NAME]]
 //                 [--config FILE] [--no-ignores] [--changed-since REV] PATH...
+//   migsafe check --database URL [options] prisma/migrations
+//                 (only the migrations _prisma_migrations does not list, against that database)
+//   migsafe approve --reason TEXT [--valid-for INTERVAL] [--single-use] [--objects NAME[,NAME]] FILE...
 //   migsafe rules
 //   migsafe explain RULE
 //   migsafe --version
 // Exit status: 0 pass, 1 findings at the failing level (dangerous; review too
 // with --strict), 2 usage, I/O or syntax error.
 #include "../classifier/catalogue.hpp"
+#include "approve.hpp"
 #include "checker.hpp"
 #include "config.hpp"
+#include "database_check.hpp"
 #include "git.hpp"
 #include "report.hpp"
 #include "rule_docs.hpp"
@@ -17,6 +22,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <memory>
+#include <stdexcept>
 #include <cstdlib>
 #include <iostream>
 
@@ -34,6 +41,7 @@ struct CheckFlags {
     std::vector<std::string> protect;
     std::string config;
     std::string changed_since;
+    std::string database;  // --database URL
     bool strict = false;
     bool no_ignores = false;
     bool require_lock_timeout = false;
@@ -43,6 +51,14 @@ struct CheckFlags {
 // Colour only on a terminal, and never with NO_COLOR set (no-color.org).
 bool colour_output() { return isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr; }
 
+// --database reads one directory in Prisma's layout, nothing else.
+void require_prisma_directory(const CheckFlags &flags) {
+    const char *layout = "--database reads Prisma's layout, prisma/migrations/<name>/migration.sql: "
+                         "give it the one prisma/migrations directory";
+    if (flags.paths.size() != 1 || flags.paths[0] == "-") throw std::runtime_error(layout);
+    if (!flags.changed_since.empty()) throw std::runtime_error("--changed-since and --database do not go together");
+}
+
 int run_check(const CheckFlags &flags) {
     migsafe::cli::Config config;
     if (!flags.config.empty()) config = migsafe::cli::load_config(flags.config);
@@ -51,9 +67,16 @@ int run_check(const CheckFlags &flags) {
     if (flags.block_size > 0) options.block_size = flags.block_size;
     for (const std::string &note : migsafe::cli::validate_protected(options.protect))
         fmt::print(stderr, "migsafe: note: {}\n", note);
-    std::vector<std::string> inputs = flags.changed_since.empty()
-                                          ? migsafe::cli::collect_inputs(flags.paths)
-                                          : migsafe::cli::changed_since(flags.changed_since, flags.paths);
+    std::unique_ptr<migsafe::cli::DatabaseCheck> database;
+    if (!flags.database.empty()) {
+        require_prisma_directory(flags);
+        database = std::make_unique<migsafe::cli::DatabaseCheck>(flags.database, flags.paths[0], options);
+        fmt::print(stderr, "migsafe: {}\n", database->summary());
+    }
+    std::vector<std::string> inputs;
+    if (!database)
+        inputs = flags.changed_since.empty() ? migsafe::cli::collect_inputs(flags.paths)
+                                             : migsafe::cli::changed_since(flags.changed_since, flags.paths);
     migsafe::cli::Format format = flags.format == "json"    ? migsafe::cli::Format::json
                                   : flags.format == "sarif"  ? migsafe::cli::Format::sarif
                                   : flags.format == "github" ? migsafe::cli::Format::github
@@ -64,9 +87,20 @@ int run_check(const CheckFlags &flags) {
         report.begin_file(input, migsafe::cli::migration_name(input));
         migsafe::cli::check_input(input, options, report);
     }
+    if (database) database->run(report);
     report.finish();
     if (report.any_error()) return kExitError;
     return report.any_failing() ? kExitFindings : kExitPass;
+}
+
+// One call per file; nothing is printed unless every file is approvable.
+int print_approvals(const std::vector<std::string> &files, const migsafe::cli::ApproveOptions &options) {
+    if (options.reason.find_first_not_of(" \t\n") == std::string::npos)
+        throw std::invalid_argument("--reason must not be empty");
+    std::string calls;
+    for (const std::string &file : files) calls += (calls.empty() ? "" : "\n") + migsafe::cli::approval_call(file, options);
+    fmt::print("{}", calls);
+    return kExitPass;
 }
 
 void print_rules() {
@@ -117,8 +151,25 @@ int main(int argc, char **argv) {
     check->add_option("--block-size", flags.block_size, "bytes read at a time")
         ->check(CLI::PositiveNumber)
         ->group("");
+    check->add_option("--database", flags.database,
+                      "check only the migrations of this prisma/migrations directory that the database (libpq "
+                      "connection string or postgresql:// URL; Prisma's ?schema= too) has not applied, against it");
     check->add_option("--changed-since", flags.changed_since,
                       "check only the *.sql files added or changed since this git revision (under PATHs, default .)");
+
+    migsafe::cli::ApproveOptions approve_options;
+    std::vector<std::string> approve_files;
+    CLI::App *approve = app.add_subcommand(
+        "approve", "print the SQL call that approves each reviewed file by its content (migsafe_approve_script)");
+    approve->add_option("files", approve_files, "the reviewed SQL files")->required()->check(CLI::ExistingFile);
+    approve->add_option("--reason", approve_options.reason, "why it is approved (the review, the ticket)")->required();
+    approve->add_option("--valid-for", approve_options.valid_for, "how long the approval lasts (an interval)")
+        ->capture_default_str();
+    approve->add_flag("--single-use", approve_options.single_use, "each approved statement runs once");
+    approve->add_option("--objects", approve_options.objects,
+                        "the only objects it may touch (name or schema.name; protected tables must be named)")
+        ->delimiter(',')
+        ->allow_extra_args(false);
 
     app.add_subcommand("rules", "list the rules");
     std::string rule;
@@ -139,6 +190,7 @@ int main(int argc, char **argv) {
             return run_check(flags);
         }
         if (explain_command->parsed()) return explain(rule);
+        if (approve->parsed()) return print_approvals(approve_files, approve_options);
         print_rules();
         return kExitPass;
     } catch (const std::exception &error) {

@@ -108,6 +108,13 @@ std::string json_string(const std::string &text) {
 
 json nullable(const std::string &text) { return text.empty() ? json(nullptr) : json(text); }
 
+// relation, relation_size (bytes) and estimated_rows: null where unknown.
+void add_facts(json &entry, const std::optional<RelationFacts> &facts) {
+    entry["relation"] = facts ? json(facts->relation) : json(nullptr);
+    entry["relation_size"] = facts ? json(facts->size) : json(nullptr);
+    entry["estimated_rows"] = facts && facts->rows >= 0 ? json(static_cast<long long>(facts->rows)) : json(nullptr);
+}
+
 // The SARIF rules: the catalogue, then syntax-error.
 json sarif_rules() {
     json rules = json::array();
@@ -144,7 +151,34 @@ json sarif_location(const std::string &path, int line, int col) {
 
 constexpr std::size_t kMemoryLimit = 1 << 20;
 
+// pg_size_pretty()'s steps: a unit up from 10 of the next one.
+std::string size_display(long long bytes) {
+    static const char *const kUnits[] = {"bytes", "kB", "MB", "GB", "TB", "PB"};
+    double value = static_cast<double>(bytes);
+    std::size_t unit = 0;
+    while (value >= 10 * 1024.0 && unit + 1 < std::size(kUnits)) {
+        value /= 1024;
+        ++unit;
+    }
+    return fmt::format("{:.0f} {}", value, kUnits[unit]);
+}
+
+std::string rows_display(double rows) {
+    if (rows < 0) return "rows unknown";
+    static const char *const kUnits[] = {"", " k", " M", " G"};
+    std::size_t unit = 0;
+    while (rows >= 1000 && unit + 1 < std::size(kUnits)) {
+        rows /= 1000;
+        ++unit;
+    }
+    return fmt::format(unit > 0 && rows < 10 ? "~{:.1f}{} rows" : "~{:.0f}{} rows", rows, kUnits[unit]);
+}
+
 }  // namespace
+
+std::string facts_display(const RelationFacts &facts) {
+    return size_display(facts.size) + ", " + rows_display(facts.rows);
+}
 
 // ---- findings waiting for the end of their input -------------------------------
 
@@ -207,6 +241,9 @@ void ReportWriter::begin_file(const std::string &path, const std::string &migrat
 
 void ReportWriter::finding(const Finding &finding, std::string_view line) {
     bool failing = fails(finding, options_);
+    std::optional<RelationFacts> facts = facts_ ? facts_(finding) : std::nullopt;
+    // text and github: " (public.\"Event\": 38 GB, ~120 M rows)" after the message.
+    std::string facts_suffix = facts ? " (" + facts->relation + ": " + facts_display(*facts) + ")" : "";
     ++(finding.severity == Severity::dangerous ? file_dangerous_ : file_review_);
     file_failing_ = file_failing_ || failing;
     scratch_.clear();
@@ -232,6 +269,7 @@ void ReportWriter::finding(const Finding &finding, std::string_view line) {
             }
             scratch_ += ": ";
             append_styled(scratch_, colour_, fmt::emphasis::bold, finding.message);
+            scratch_ += facts_suffix;
             scratch_ += '\n';
             append_excerpt(scratch_, line, finding.line, finding.col, colour_);
             scratch_ += "    hint: ";
@@ -239,39 +277,43 @@ void ReportWriter::finding(const Finding &finding, std::string_view line) {
             scratch_ += '\n';
             break;
         }
-        case Format::json:
+        case Format::json: {
             scratch_ += file_findings_ == 0 ? "\n        " : ",\n        ";
-            append_json(scratch_,
-                        {{"statement", finding.statement},
-                         {"line", finding.line},
-                         {"col", finding.col},
-                         {"rule", finding.rule},
-                         {"severity", severity_name(finding.severity)},
-                         {"object", nullable(finding.object)},
-                         {"message", finding.message},
-                         {"hint", finding.hint},
-                         {"fails", failing}},
-                        8);
+            json entry = {{"statement", finding.statement},
+                          {"line", finding.line},
+                          {"col", finding.col},
+                          {"rule", finding.rule},
+                          {"severity", severity_name(finding.severity)},
+                          {"object", nullable(finding.object)},
+                          {"message", finding.message},
+                          {"hint", finding.hint},
+                          {"fails", failing}};
+            if (facts_) add_facts(entry, facts);
+            append_json(scratch_, entry, 8);
             break;
-        case Format::sarif:
+        }
+        case Format::sarif: {
             // Every result after a comma: the first of the document drops it.
             scratch_ += ",\n        ";
+            json properties = {{"severity", severity_name(finding.severity)},
+                               {"object", finding.object},
+                               {"statement", finding.statement},
+                               {"migration", migration_}};
+            if (facts_) add_facts(properties, facts);
             append_json(scratch_,
                         {{"ruleId", finding.rule},
                          {"ruleIndex", sarif_rule_index(finding.rule)},
                          {"level", failing ? "error" : "warning"},
-                         {"message", {{"text", finding.message + ". " + finding.hint}}},
+                         {"message", {{"text", finding.message + facts_suffix + ". " + finding.hint}}},
                          {"locations", sarif_location(path_, finding.line, finding.col)},
-                         {"properties", {{"severity", severity_name(finding.severity)},
-                                         {"object", finding.object},
-                                         {"statement", finding.statement},
-                                         {"migration", migration_}}}},
+                         {"properties", properties}},
                         8);
             break;
+        }
         case Format::github:
             fmt::format_to(std::back_inserter(scratch_), "::{} file={},line={},col={},title={}::{}\n",
                            failing ? "error" : "warning", escape_property(path_), finding.line, finding.col,
-                           escape_property("migsafe " + finding.rule), escape_data(finding.message + ". " + finding.hint));
+                           escape_property("migsafe " + finding.rule), escape_data(finding.message + facts_suffix + ". " + finding.hint));
             break;
     }
     ++file_findings_;

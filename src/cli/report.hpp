@@ -5,6 +5,8 @@
 #include "checker.hpp"
 
 #include <cstdio>
+#include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -17,6 +19,20 @@ namespace migsafe::cli {
 inline constexpr const char *kVersion = "0.2.0";
 
 enum class Format { text, json, sarif, github };
+
+// A finding's table as the database has it (check --database).
+struct RelationFacts {
+    std::string relation;  // qualified, quoted where needed
+    long long size = 0;    // pg_total_relation_size(), bytes
+    double rows = -1;      // pg_class.reltuples; -1: never analysed
+};
+// The facts of a finding's table; nullopt for an object the database does
+// not have (yet).
+using RelationFactsLookup = std::function<std::optional<RelationFacts>(const Finding &)>;
+
+// "38 GB, ~120 M rows" (sizes in pg_size_pretty()'s units; "rows unknown"
+// for a table never analysed).
+std::string facts_display(const RelationFacts &facts);
 
 // Writes the report as the inputs are checked, one input after the other
 // (begin_file(), then FileSink's calls). An input's findings are written
@@ -37,6 +53,12 @@ public:
     ~ReportWriter() override;
     ReportWriter(const ReportWriter &) = delete;
     ReportWriter &operator=(const ReportWriter &) = delete;
+
+    // With a lookup (check --database) each finding also says its table's
+    // size and rows: text and github after the message, json and sarif in
+    // fields relation, relation_size and estimated_rows (null for none).
+    // Without one the output is as it always was.
+    void set_relation_facts(RelationFactsLookup lookup) { facts_ = std::move(lookup); }
 
     void begin_file(const std::string &path, const std::string &migration);
     void finding(const Finding &finding, std::string_view line) override;
@@ -85,6 +107,7 @@ private:
     Totals totals_;
     bool failing_ = false;
     int written_ = 0;                  // json: files; sarif: results
+    RelationFactsLookup facts_;
 };
 
 // Whole reports of results already collected (the same output).

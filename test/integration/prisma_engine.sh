@@ -12,6 +12,8 @@
 #             path sends one statement at a time), finished by hand under an
 #             approval and recorded with `migrate resolve --applied`.
 #   journey:  docs/prisma.md as written, with only the connection substituted:
+#             migsafe check --database after a real deploy (only the new
+#             migration; an edited applied one is an error),
 #             migsafe check in CI, deploy refused, resolve, migsafe_approve,
 #             DATABASE_URL's options, the audit row, a release under a window.
 #   backfill: ADD COLUMN then UPDATE it in one migration applies on a table
@@ -245,6 +247,18 @@ pe_journey_part() {
     pe_run journey-deploy-init "$pe_dir" env DATABASE_URL="$(pe_url "$pe_db")" npx prisma migrate deploy
     pe_expect "journey-deploy-init: the first migration applies" 0 "20261101000000_init" "All migrations have been successfully applied."
     pe_add "$pe_dir" 20261124000000_drop_legacy_id
+
+    # Against the database Prisma deployed to: only the new migration is
+    # checked; an applied file edited since is an error.
+    pe_run journey-check-database "$pe_dir" "$MIGSAFE_CLI" check --database "$(pe_url "$pe_db")" prisma/migrations
+    pe_expect "journey-check-database: only the migration not yet deployed is checked" 1 \
+        "1 applied in the database (skipped: 20261101000000_init), 1 to check" \
+        "prisma/migrations/20261124000000_drop_legacy_id/migration.sql" "dangerous[drop-column]" "1 file(s) checked"
+    cp -r "$pe_dir/prisma" "$pe_work/journey-edited"
+    echo "-- edited" >>"$pe_work/journey-edited/migrations/20261101000000_init/migration.sql"
+    pe_run journey-check-edited "$pe_work" "$MIGSAFE_CLI" check --database "$(pe_url "$pe_db")" journey-edited/migrations
+    pe_expect "journey-check-edited: an applied migration edited since is an error" 2 \
+        "migration 20261101000000_init was edited after it was applied"
 
     # In CI: the doc's `migsafe check --strict prisma/migrations`.
     check=$(pe_doc sh "migsafe check --strict prisma/migrations" | grep -m1 -F "migsafe check --strict prisma/migrations")

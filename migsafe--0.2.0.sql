@@ -132,7 +132,11 @@ CREATE TABLE migsafe.audit_log (
     mode             text NOT NULL,
     outcome          text NOT NULL CHECK (outcome IN ('approved', 'window', 'warned')),
     approval         text,
-    window_ids       bigint[] NOT NULL DEFAULT '{}'
+    window_ids       bigint[] NOT NULL DEFAULT '{}',
+    -- The script approval that allowed it, and that script's SHA-256 (what
+    -- Prisma keeps in _prisma_migrations.checksum).
+    script_approval  bigint,
+    script_sha256    text
 );
 COMMENT ON TABLE migsafe.audit_log IS
     'every dangerous statement that ran: approved, in a maintenance window, or in warn mode';
@@ -368,6 +372,157 @@ REVOKE ALL ON FUNCTION migsafe_approve(text, text, interval, text[]), migsafe_re
     migsafe_protect(regclass, text), migsafe_unprotect(regclass) FROM PUBLIC;
 
 -- ---------------------------------------------------------------------------
+-- Approvals by content: migsafe_approve_script() approves the statements of
+-- a reviewed script, whoever runs them, with no setting on the client. Each
+-- statement is kept by its fingerprint: the SHA-256 of its tokens as
+-- PostgreSQL's lexer reads them (white space, comments and the client's way
+-- of splitting the script do not count; any other edit does).
+-- ---------------------------------------------------------------------------
+
+CREATE TABLE migsafe.script_approvals (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    script_sha256 text NOT NULL CHECK (length(script_sha256) = 64),
+    reason        text NOT NULL CHECK (reason <> ''),
+    objects       text[] CHECK (cardinality(objects) > 0),
+    object_relids regclass[],
+    object_parts  text[],
+    single_use    boolean NOT NULL,
+    approved_by   text NOT NULL,
+    approved_at   timestamptz NOT NULL,
+    valid_until   timestamptz NOT NULL,
+    revoked_by    text,
+    revoked_at    timestamptz
+);
+CREATE INDEX script_approvals_sha256 ON migsafe.script_approvals (script_sha256);
+COMMENT ON TABLE migsafe.script_approvals IS
+    'approvals given with migsafe_approve_script(): the statements of a reviewed script, in any session';
+
+CREATE TABLE migsafe.script_statements (
+    approval    bigint NOT NULL,
+    ordinal     integer NOT NULL,
+    fingerprint text NOT NULL,
+    statement   text NOT NULL,
+    rules       text[] NOT NULL,
+    -- What its findings named when it was approved, resolved in the
+    -- approver's search_path: the relation's OID where the name was one
+    -- (the statement covers that relation only, wherever the name resolves
+    -- when it runs), NULL where it named none then (compared by name).
+    objects       text[] NOT NULL DEFAULT '{}',
+    object_relids regclass[] NOT NULL DEFAULT '{}',
+    runs        integer NOT NULL DEFAULT 0,
+    last_run_at timestamptz,
+    PRIMARY KEY (approval, ordinal)
+);
+CREATE INDEX script_statements_fingerprint ON migsafe.script_statements (fingerprint);
+COMMENT ON TABLE migsafe.script_statements IS
+    'the statements of each script approval: fingerprint, text, the rules they triggered when approved, and their runs';
+
+REVOKE ALL ON migsafe.script_approvals, migsafe.script_statements FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('migsafe.script_approvals', '');
+SELECT pg_catalog.pg_extension_config_dump('migsafe.script_statements', '');
+
+-- The approval itself, called only by migsafe_approve_script() (below), which
+-- parses the script, fingerprints and classifies its statements and resolves
+-- the objects in the approver's search_path.
+CREATE FUNCTION migsafe.approve_script(
+    sha256 text,
+    reason text,
+    valid_for interval,
+    objects text[],
+    single_use boolean,
+    fingerprints text[],
+    texts text[],
+    statement_rules text[],
+    object_relids regclass[],
+    object_parts text[],
+    pin_ordinals integer[],
+    pin_names text[],
+    pin_relids regclass[],
+    OUT approval bigint,
+    OUT script_sha256 text,
+    OUT statements integer,
+    OUT with_findings integer,
+    OUT valid_until timestamptz)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET migsafe.state_write = on
+AS $$
+BEGIN
+    PERFORM migsafe.check_text(reason, 'reason');
+    PERFORM migsafe.check_duration(valid_for, 'valid_for');
+    PERFORM migsafe.check_objects(objects);
+    IF cardinality(fingerprints) IS NULL OR cardinality(fingerprints) = 0 THEN
+        RAISE EXCEPTION 'the script has no statement' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF single_use IS NULL THEN
+        RAISE EXCEPTION 'single_use must not be NULL' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    INSERT INTO migsafe.script_approvals AS a (script_sha256, reason, objects, object_relids, object_parts,
+                                               single_use, approved_by, approved_at, valid_until)
+    VALUES (sha256, reason, objects, object_relids, object_parts, single_use, session_user, clock_timestamp(),
+            clock_timestamp() + valid_for)
+    RETURNING a.id, a.script_sha256, a.valid_until INTO approval, approve_script.script_sha256, valid_until;
+    INSERT INTO migsafe.script_statements (approval, ordinal, fingerprint, statement, rules, objects, object_relids)
+    SELECT approve_script.approval, s.ordinal, s.fingerprint, s.statement,
+           coalesce(string_to_array(nullif(s.rules, ''), ','), '{}'),
+           coalesce(p.names, '{}'), coalesce(p.relids, '{}')
+    FROM unnest(fingerprints, texts, statement_rules) WITH ORDINALITY AS s(fingerprint, statement, rules, ordinal)
+    LEFT JOIN LATERAL (SELECT array_agg(n.name ORDER BY n.i) AS names, array_agg(n.relid ORDER BY n.i) AS relids
+                       FROM unnest(pin_ordinals, pin_names, pin_relids) WITH ORDINALITY AS n(ordinal, name, relid, i)
+                       WHERE n.ordinal = s.ordinal) p ON true;
+    statements := cardinality(fingerprints);
+    SELECT count(*) INTO with_findings FROM unnest(statement_rules) r WHERE r <> '';
+END;
+$$;
+
+-- In C: the script is parsed and each statement fingerprinted and classified
+-- as the guard would, in this database; then migsafe.approve_script()
+-- records it. EXECUTE is what makes an approver, as for migsafe_approve().
+CREATE FUNCTION migsafe_approve_script(
+    script text,
+    reason text,
+    valid_for interval DEFAULT '1 hour',
+    objects text[] DEFAULT NULL,
+    single_use boolean DEFAULT false,
+    OUT approval bigint,
+    OUT script_sha256 text,
+    OUT statements integer,
+    OUT with_findings integer,
+    OUT valid_until timestamptz)
+AS 'MODULE_PATHNAME', 'migsafe_approve_script'
+LANGUAGE C;
+COMMENT ON FUNCTION migsafe_approve_script(text, text, interval, text[], boolean) IS
+    'approves the statements of a reviewed script, in any session, for valid_for (single_use: each statement runs once); returns the approval';
+
+CREATE FUNCTION migsafe_revoke_script(script_sha256 text)
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET migsafe.state_write = on
+AS $$
+DECLARE
+    revoked integer;
+BEGIN
+    PERFORM migsafe.check_text(script_sha256, 'script_sha256');
+    UPDATE migsafe.script_approvals a
+    SET revoked_by = session_user, revoked_at = clock_timestamp()
+    WHERE a.script_sha256 = lower(migsafe_revoke_script.script_sha256)
+      AND a.revoked_at IS NULL AND a.valid_until > clock_timestamp();
+    GET DIAGNOSTICS revoked = ROW_COUNT;
+    IF revoked = 0 THEN
+        RAISE EXCEPTION 'no valid script approval with SHA-256 %', script_sha256
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'SELECT * FROM migsafe_status() lists the valid approvals.';
+    END IF;
+    RETURN revoked;
+END;
+$$;
+COMMENT ON FUNCTION migsafe_revoke_script(text) IS
+    'withdraws the valid approvals of the script with this SHA-256; returns how many';
+
+REVOKE ALL ON FUNCTION migsafe.approve_script(text, text, interval, text[], boolean, text[], text[], text[], regclass[], text[],
+                                               integer[], text[], regclass[])
+    FROM PUBLIC;
+REVOKE ALL ON FUNCTION migsafe_approve_script(text, text, interval, text[], boolean), migsafe_revoke_script(text)
+    FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
 -- Event triggers: the layer that sees what PostgreSQL does. ENABLE ALWAYS, so
 -- that session_replication_role = replica does not silence them.
 -- ---------------------------------------------------------------------------
@@ -462,6 +617,18 @@ AS $$
      WHERE a.revoked_at IS NULL AND a.valid_until > clock_timestamp()
        AND a.id = (SELECT max(b.id) FROM migsafe.approvals b WHERE b.migration = a.migration)
      ORDER BY a.migration)
+    UNION ALL
+    (SELECT 'script approval', a.script_sha256,
+            format('valid until %s, approved by %s: %s; %s statements, %s with findings, %s ran%s; objects: %s',
+                   to_char(a.valid_until AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"'), a.approved_by, a.reason,
+                   s.total, s.with_findings, s.ran, CASE WHEN a.single_use THEN ' (single use)' ELSE '' END,
+                   coalesce(array_to_string(a.objects, ', '), 'all but protected tables'))
+     FROM migsafe.script_approvals a
+     CROSS JOIN LATERAL (SELECT count(*) AS total, count(*) FILTER (WHERE cardinality(t.rules) > 0) AS with_findings,
+                                count(*) FILTER (WHERE t.runs > 0) AS ran
+                         FROM migsafe.script_statements t WHERE t.approval = a.id) s
+     WHERE a.revoked_at IS NULL AND a.valid_until > clock_timestamp()
+     ORDER BY a.id)
     UNION ALL
     (SELECT 'protected', p.rel::text, format('by %s: %s', p.protected_by, p.reason)
      FROM migsafe.protected_tables p

@@ -9,6 +9,7 @@ extern "C" {
 #include "postgres.h"
 #include "executor/executor.h"
 #include "pgstat.h"
+#include "storage/proc.h"
 }
 
 namespace migsafe::compat {
@@ -24,6 +25,15 @@ inline TupleCounts table_counts(const PgStat_TableStatus *status) {
     return {status->counts.tuples_deleted, status->counts.tuples_updated, status->counts.tuples_inserted};
 #else
     return {status->t_counts.t_tuples_deleted, status->t_counts.t_tuples_updated, status->t_counts.t_tuples_inserted};
+#endif
+}
+
+// This backend's local transaction id (17 moved it into PGPROC.vxid).
+inline LocalTransactionId local_transaction_id() {
+#if PG_VERSION_NUM >= 170000
+    return MyProc->vxid.lxid;
+#else
+    return MyProc->lxid;
 #endif
 }
 

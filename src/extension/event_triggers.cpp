@@ -133,7 +133,7 @@ Datum migsafe_on_sql_drop(PG_FUNCTION_ARGS) {
     if (!migsafe::hooks::guard_enabled()) PG_RETURN_VOID();
     return migsafe::run_guarded([&]() -> Datum {
         migsafe::Findings findings = migsafe::cascade_findings();
-        if (!findings.empty()) migsafe::guard::judge_findings(findings, migsafe::current_statement());
+        if (!findings.empty()) migsafe::guard::judge_findings(findings, migsafe::hooks::running_statement());
         return (Datum)0;
     });
 }
@@ -144,7 +144,7 @@ Datum migsafe_on_table_rewrite(PG_FUNCTION_ARGS) {
     if (!migsafe::hooks::guard_enabled()) PG_RETURN_VOID();
     return migsafe::run_guarded([&]() -> Datum {
         migsafe::Findings findings = migsafe::rewrite_findings();
-        if (!findings.empty()) migsafe::guard::judge_findings(findings, migsafe::current_statement());
+        if (!findings.empty()) migsafe::guard::judge_findings(findings, migsafe::hooks::running_statement());
         return (Datum)0;
     });
 }

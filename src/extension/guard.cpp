@@ -6,8 +6,10 @@
 #include "database_context.hpp"
 #include "entry_point.hpp"
 #include "object_scope.hpp"
+#include "compat.hpp"
 #include "settings.hpp"
 #include "state.hpp"
+#include "statement_fingerprint.hpp"
 
 extern "C" {
 #include "mb/pg_wchar.h"
@@ -122,7 +124,8 @@ std::string why_not_allowed(const Permission &permission, const std::vector<cons
     if (!permission.state_installed)
         return "migsafe is not installed in database \"" + database_name() +
                "\", so no approval or maintenance window can be checked";
-    return "migsafe.approved_migration is not set and no open maintenance window covers it" +
+    return "migsafe.approved_migration is not set, no approved script holds this statement and no open "
+           "maintenance window covers it" +
            scope_explanation(permission, uncovered);
 }
 
@@ -145,6 +148,8 @@ std::string approval_hint(const Permission &permission, const std::vector<const 
     std::string hint = "A DBA approves it with SELECT migsafe_approve(" + name + ", '<reason>'" +
                        (scope.empty() ? "" : ", objects => " + scope) +
                        ") and the migration runs with SET migsafe.approved_migration = " + name +
+                       "; or a DBA approves the reviewed script itself with SELECT migsafe_approve_script("
+                       "<script>, '<reason>') (migsafe approve FILE prints the call)"
                        "; or a DBA opens a window with SELECT migsafe_open_window('30 minutes', '<reason>'" +
                        (scope.empty() ? "" : ", " + scope) + ").";
     const RuleInfo *rule = find_rule(findings.front()->rule);
@@ -190,17 +195,72 @@ std::vector<const Finding *> blocking_findings(const Findings &findings) {
 struct Coverage {
     std::vector<const Finding *> uncovered;
     bool approval_used = false;
+    std::optional<state::ScriptApproval> script_used;
     std::vector<long long> windows_used;
 };
 
-// Each finding must be covered by the session's approval or an open window.
-Coverage coverage(Permission &permission, const std::vector<const Finding *> &blocking) {
+// The script statement this transaction has already counted for this
+// fingerprint: the event triggers judge the same statement again (what a
+// cascade dropped, a rewrite) and must not spend a single-use approval twice.
+struct CountedRun {
+    LocalTransactionId transaction;
+    char fingerprint[65];
+    long long approval;
+    int ordinal;
+};
+CountedRun counted_run = {InvalidLocalTransactionId, "", 0, 0};
+
+bool counted_in_this_transaction(const std::string &fingerprint, const state::ScriptApproval &approval) {
+    return counted_run.transaction == compat::local_transaction_id() && fingerprint == counted_run.fingerprint &&
+           counted_run.approval == approval.id && counted_run.ordinal == approval.ordinal;
+}
+
+void remember_run(const std::string &fingerprint, const state::ScriptApproval &approval) {
+    counted_run.transaction = compat::local_transaction_id();
+    strlcpy(counted_run.fingerprint, fingerprint.c_str(), sizeof counted_run.fingerprint);
+    counted_run.approval = approval.id;
+    counted_run.ordinal = approval.ordinal;
+}
+
+// Whether the finding is on what the statement's findings named when it was
+// approved: the same relation (by OID, whatever the search_path resolves
+// now), or a name that named none then.
+bool pinned(const state::ScriptApproval &approval, const Finding &finding) {
+    return finding.object.empty() || scope::covers(approval.statement_scope, finding);
+}
+
+// A statement of an approved script covers every finding of that statement
+// on what it named when approved, that its approval's objects cover (a
+// protected table must be named there too).
+void cover_by_script(Coverage &result, std::string_view statement) {
+    std::string fingerprint = fingerprint::of_statement(statement);
+    if (fingerprint.empty()) return;
+    for (const state::ScriptApproval &approval : state::find_script_approvals(fingerprint)) {
+        bool covers_all = std::all_of(result.uncovered.begin(), result.uncovered.end(), [&](const Finding *f) {
+            return scope::covers(approval.scope, *f) && pinned(approval, *f);
+        });
+        if (!covers_all) continue;
+        if (!counted_in_this_transaction(fingerprint, approval)) {
+            if (!state::record_script_run(approval)) continue;
+            remember_run(fingerprint, approval);
+        }
+        result.script_used = approval;
+        result.uncovered.clear();
+        return;
+    }
+}
+
+// Each finding must be covered by the session's approval, an approved
+// script that holds the statement, or an open window.
+Coverage coverage(Permission &permission, const std::vector<const Finding *> &blocking, std::string_view statement) {
     Coverage result;
     for (const Finding *finding : blocking) {
         if (permission.approval && scope::covers(*permission.approval, *finding)) result.approval_used = true;
         else result.uncovered.push_back(finding);
     }
     if (result.uncovered.empty() || !permission.state_installed) return result;
+    cover_by_script(result, statement);
+    if (result.uncovered.empty()) return result;
     permission.windows = state::open_windows();
     auto covered_by_window = [&](const Finding *finding) {
         for (const state::Window &window : permission.windows) {
@@ -262,12 +322,16 @@ void judge_findings(const Findings &findings, std::string_view statement) {
     statement = without_leading_comments(statement);
 
     Permission permission = session_permission();
-    Coverage cover = coverage(permission, blocking);
+    Coverage cover = coverage(permission, blocking, statement);
     state::AuditEntry entry = audit_entry(blocking, statement);
     entry.approval = cover.approval_used ? permission.approval_name : "";
     entry.windows = cover.windows_used;
+    if (cover.script_used) {
+        entry.script_approval = cover.script_used->id;
+        entry.script_sha256 = cover.script_used->sha256;
+    }
     if (!cover.uncovered.empty()) return not_allowed(permission, cover, entry, statement);
-    entry.outcome = cover.approval_used ? "approved" : "window";
+    entry.outcome = cover.approval_used || cover.script_used ? "approved" : "window";
     bool changes_migsafe = std::any_of(blocking.begin(), blocking.end(),
                                        [](const Finding *f) { return f->rule == kSelfProtectionRule; });
     state::audit(entry, changes_migsafe);

@@ -49,11 +49,12 @@ bool installed = false;
 struct RunningUtility {
     const char *source;         // its query string
     int location;               // its stmt_location
+    int length;                 // its stmt_len
     const char *function_body;  // CREATE FUNCTION ... AS '<body>', or nullptr
     bool explain;               // an EXPLAIN
     bool explain_only;          // an EXPLAIN without ANALYZE
 };
-RunningUtility running = {nullptr, -1, nullptr, false, false};
+RunningUtility running = {nullptr, -1, 0, nullptr, false, false};
 
 bool explains_only(const Node *stmt) {
     return IsA(stmt, ExplainStmt) && !option_enabled(castNode(ExplainStmt, stmt)->options, "analyze");
@@ -107,6 +108,11 @@ bool guard_switched_off() {
 
 // Silent where nothing can change: a hot standby refuses every write itself.
 bool guard_enabled() { return !RecoveryInProgress() && !guard_switched_off(); }
+
+std::string_view running_statement() {
+    if (running.source == nullptr) return debug_query_string != nullptr ? debug_query_string : "";
+    return statement_text(running.source, running.location, running.length);
+}
 
 void judge(Node *node, const char *source, int location, int length) {
     if (source == nullptr) source = "";  // PostgreSQL always passes one; be safe
@@ -206,7 +212,8 @@ void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_onl
     int lock_timeout_level = enabled && wants_ddl_lock_timeout(stmt) ? apply_ddl_lock_timeout() : -1;
 
     RunningUtility saved = running;
-    running = {query_string, pstmt->stmt_location, function_body(stmt), IsA(stmt, ExplainStmt), explains_only(stmt)};
+    running = {query_string,         pstmt->stmt_location,   pstmt->stmt_len,
+               function_body(stmt), IsA(stmt, ExplainStmt), explains_only(stmt)};
     mass_change::utility_started();
     PG_TRY();
     {

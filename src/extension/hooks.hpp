@@ -6,6 +6,8 @@ extern "C" {
 #include "nodes/nodes.h"
 }
 
+#include <string_view>
+
 namespace migsafe::hooks {
 
 // Installs both hooks, each chained to the one installed before it. Called
@@ -24,6 +26,11 @@ bool judging_utility();
 // Whether the guard judges statements now (mode, binary upgrade, standby,
 // migsafe's own state access).
 bool guard_enabled();
+
+// The text of the innermost utility statement now running (one statement
+// of a multi-statement query string), or the whole query string when none
+// passed through the hook: what the event triggers judge.
+std::string_view running_statement();
 
 // Judges one statement (a raw utility tree or an analysed Query) of a
 // source text; raises the refusal as an ERROR.

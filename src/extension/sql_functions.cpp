@@ -9,6 +9,7 @@
 #include "database_context.hpp"
 #include "entry_point.hpp"
 #include "hooks.hpp"
+#include "sql_functions.hpp"
 
 extern "C" {
 #include "fmgr.h"
@@ -78,22 +79,17 @@ ProtectedNames protected_argument(FunctionCallInfo fcinfo, int arg) {
     return ProtectedNames(std::move(names));
 }
 
-// Scripts are read as the CLI reads them, and as every client sends them since
-// PostgreSQL 9.1: with standard_conforming_strings on, whatever this session
-// has, so that migsafe_check() and `migsafe check` always agree.
-class StandardConformingStrings {
-public:
-    StandardConformingStrings() : saved_(standard_conforming_strings) { standard_conforming_strings = true; }
-    ~StandardConformingStrings() { standard_conforming_strings = saved_; }
+}  // namespace
 
-private:
-    bool saved_;
-};
-
-Script parse_argument(FunctionCallInfo fcinfo) {
-    char *sql = pg_call([&] { return text_to_cstring(PG_GETARG_TEXT_PP(0)); });
+Script parse_sql(const char *sql) {
     StandardConformingStrings standard_strings;
     return parse_script(sql, server_raw_parse);
+}
+
+namespace {
+
+Script parse_argument(FunctionCallInfo fcinfo) {
+    return parse_sql(pg_call([&] { return text_to_cstring(PG_GETARG_TEXT_PP(0)); }));
 }
 
 Findings classify_argument(FunctionCallInfo fcinfo, const Context &context) {
@@ -131,8 +127,8 @@ void put_rule(ReturnSetInfo *rsinfo, const RuleInfo &rule) {
 
 // ---- migsafe_plan() -----------------------------------------------------------
 
-// A statement's text: from its first token to the next statement's, without
-// the trailing semicolon and blanks.
+}  // namespace
+
 std::string statement_text(const Script &script, std::size_t index) {
     std::size_t begin = static_cast<std::size_t>(script.statements[index].location);
     std::size_t end = index + 1 < script.statements.size()
@@ -143,6 +139,8 @@ std::string statement_text(const Script &script, std::size_t index) {
         text.remove_suffix(1);
     return std::string(text);
 }
+
+namespace {
 
 // The table's size (pg_total_relation_size) and pg_class.reltuples, when it exists.
 struct RelationFacts {

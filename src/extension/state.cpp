@@ -48,10 +48,11 @@ int access_depth = 0;
 // relcache invalidation.
 struct StateRelations {
     bool valid;
-    Oid relids[4];
+    Oid relids[6];
 };
-StateRelations state_relations = {false, {InvalidOid, InvalidOid, InvalidOid, InvalidOid}};
-constexpr const char *kStateTables[] = {"approvals", "windows", "protected_tables", "audit_log"};
+StateRelations state_relations = {false, {}};
+constexpr const char *kStateTables[] = {"approvals", "windows",   "protected_tables",
+                                        "audit_log", "script_approvals", "script_statements"};
 
 void forget_state_relations(Datum, Oid) { state_relations.valid = false; }
 
@@ -403,6 +404,52 @@ Approval find_approval(const std::string &migration) {
     return approval;
 }
 
+std::vector<ScriptApproval> find_script_approvals(const std::string &fingerprint) {
+    std::vector<ScriptApproval> approvals;
+    if (!pg_call([] { return OidIsValid(state_table("script_statements")); })) return approvals;
+    static const char *sql =
+        "SELECT a.id, a.script_sha256, s.ordinal, a.single_use, a.objects IS NULL, o.object, o.relid::oid, o.part "
+        "FROM migsafe.script_statements s "
+        "JOIN migsafe.script_approvals a ON a.id = s.approval "
+        "LEFT JOIN LATERAL unnest(a.objects, a.object_relids, a.object_parts) AS o(object, relid, part) ON true "
+        "WHERE s.fingerprint = $1 AND a.revoked_at IS NULL AND a.valid_until > clock_timestamp() "
+        "  AND (NOT a.single_use OR s.runs = 0) "
+        "ORDER BY a.id DESC, s.ordinal";
+    Oid types[] = {TEXTOID};
+    Datum values[] = {text_datum(fingerprint)};
+    for (const Row &row : select(sql, 1, types, values)) {
+        long long id = std::atoll(row[0].value_or("0").c_str());
+        int ordinal = std::atoi(row[2].value_or("0").c_str());
+        if (approvals.empty() || approvals.back().id != id || approvals.back().ordinal != ordinal)
+            approvals.push_back({id, row[1].value_or(""), ordinal, row[3] == "t", {}, {false, {}}});
+        add_scope_row(approvals.back().scope, row, 4);
+    }
+    static const char *pins =
+        "SELECT o.object, o.relid::oid FROM migsafe.script_statements s, "
+        "LATERAL unnest(s.objects, s.object_relids) AS o(object, relid) WHERE s.approval = $1 AND s.ordinal = $2";
+    for (ScriptApproval &approval : approvals) {
+        Oid types[] = {INT8OID, INT4OID};
+        Datum values[] = {Int64GetDatum(approval.id), Int32GetDatum(approval.ordinal)};
+        for (const Row &row : select(pins, 2, types, values)) {
+            ScopeEntry entry{row[0].value_or(""), std::nullopt, ""};
+            if (row[1]) entry.relid = static_cast<unsigned int>(std::strtoul(row[1]->c_str(), nullptr, 10));
+            approval.statement_scope.objects.push_back(std::move(entry));
+        }
+    }
+    return approvals;
+}
+
+bool record_script_run(const ScriptApproval &approval) {
+    // Under READ COMMITTED a second session's UPDATE of the same row waits
+    // for the first and then sees runs = 1: a single-use statement runs once.
+    static const char *sql =
+        "UPDATE migsafe.script_statements SET runs = runs + 1, last_run_at = clock_timestamp() "
+        "WHERE approval = $1 AND ordinal = $2 AND (runs = 0 OR NOT $3) RETURNING runs";
+    Oid types[] = {INT8OID, INT4OID, BOOLOID};
+    Datum values[] = {Int64GetDatum(approval.id), Int32GetDatum(approval.ordinal), BoolGetDatum(approval.single_use)};
+    return !select(sql, 3, types, values).empty();
+}
+
 std::vector<Window> open_windows() {
     std::string sql =
         "SELECT w.id, w.objects IS NULL, o.object, o.relid::oid, o.part "
@@ -429,6 +476,14 @@ std::vector<unsigned int> protected_relations() {
 void audit(const AuditEntry &entry, bool also_log) {
     static const char *sql =
         "INSERT INTO migsafe.audit_log (session_role, acting_role, database_name, application_name, "
+        "  client_addr, backend_pid, statement, rules, objects, mode, outcome, approval, window_ids, "
+        "  script_approval, script_sha256) "
+        "VALUES (session_user, $1, current_database(), current_setting('application_name'), "
+        "  inet_client_addr(), pg_backend_pid(), $2, $3, $4, $5, $6, NULLIF($7, ''), $8, NULLIF($9, 0), "
+        "  NULLIF($10, ''))";
+    // The audit table of 0.1.0 (ALTER EXTENSION UPDATE not run yet).
+    static const char *sql_0_1 =
+        "INSERT INTO migsafe.audit_log (session_role, acting_role, database_name, application_name, "
         "  client_addr, backend_pid, statement, rules, objects, mode, outcome, approval, window_ids) "
         "VALUES (session_user, $1, current_database(), current_setting('application_name'), "
         "  inet_client_addr(), pg_backend_pid(), $2, $3, $4, $5, $6, NULLIF($7, ''), $8)";
@@ -440,11 +495,17 @@ void audit(const AuditEntry &entry, bool also_log) {
         fallback_reason = "no state tables in this database";
     } else {
         std::string role = pg_call([]() -> const char * { return GetUserNameFromId(GetUserId(), false); });
-        Oid types[] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, TEXTOID, INT8ARRAYOID};
+        Oid types[] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID,
+                       TEXTOID, TEXTOID, INT8ARRAYOID, INT8OID,      TEXTOID};
         Datum values[] = {text_datum(role),           text_datum(entry.statement), text_array(entry.rules),
                           text_array(entry.objects),  text_datum(settings::mode_name()),
-                          text_datum(entry.outcome),  text_datum(entry.approval),  bigint_array(entry.windows)};
-        StateQuery query{sql, 8, types, values, 0, 0, nullptr};
+                          text_datum(entry.outcome),  text_datum(entry.approval),  bigint_array(entry.windows),
+                          Int64GetDatum(entry.script_approval), text_datum(entry.script_sha256)};
+        bool scripts = pg_call([] {
+            Oid audit_log = state_table("audit_log");
+            return OidIsValid(audit_log) && get_attnum(audit_log, "script_sha256") != InvalidAttrNumber;
+        });
+        StateQuery query{scripts ? sql : sql_0_1, scripts ? 10 : 8, types, values, 0, 0, nullptr};
         GuardedWrite write{&query, nullptr};
         pg_call([&] { run_in_subtransaction(&write); });
         if (write.error == nullptr && !also_log) return;
@@ -460,8 +521,9 @@ void log_entry(const std::string &message, const AuditEntry &entry, const std::s
     pg_call([&] {
         ereport(LOG_SERVER_ONLY,
                 (errmsg_internal("%s", message.c_str()),
-                 errdetail_internal("%s rules=%s objects=%s approval=%s mode=%s reason=%s statement=%s",
+                 errdetail_internal("%s rules=%s objects=%s approval=%s script=%s mode=%s reason=%s statement=%s",
                                     fields.c_str(), rules.c_str(), objects.c_str(), entry.approval.c_str(),
+                                    entry.script_sha256.c_str(),
                                     settings::mode_name(), reason.c_str(), entry.statement.c_str()),
                  errhidestmt(true)));
     });

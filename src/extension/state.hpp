@@ -47,6 +47,26 @@ struct Approval {
 // The latest approval registered under this name.
 Approval find_approval(const std::string &migration);
 
+// A statement of a valid script approval (migsafe_approve_script: not
+// revoked, not expired, and for a single-use one, not run yet) that has the
+// fingerprint asked for.
+struct ScriptApproval {
+    long long id = 0;
+    std::string sha256;  // the script's
+    int ordinal = 0;     // the statement's place in it
+    bool single_use = false;
+    Scope scope;            // the approval's objects (protected tables need naming)
+    Scope statement_scope;  // what the statement's findings named when approved
+};
+
+// Those statements, newest approval first; none where the state tables
+// predate approvals by content (0.1.0, not updated yet).
+std::vector<ScriptApproval> find_script_approvals(const std::string &fingerprint);
+
+// Counts one run of the approved statement. False when a single-use one has
+// run already (another session took it first): it does not cover this run.
+bool record_script_run(const ScriptApproval &approval);
+
 struct Window {
     long long id = 0;
     Scope scope;
@@ -83,6 +103,8 @@ struct AuditEntry {
     std::string outcome;    // approved | window | warned
     std::string approval;   // the migration name, or ""
     std::vector<long long> windows;
+    long long script_approval = 0;  // the script approval used (0: none)
+    std::string script_sha256;      // and its script's SHA-256
 };
 
 // Writes the audit row, or, where no row can be written (read-only
@@ -94,7 +116,7 @@ void audit(const AuditEntry &entry, bool also_log = false);
 
 // A server-log line (never sent to the client): message, then as DETAIL the
 // session's fields and the entry's: "user=... role=... database=...
-// application=... client=... rules=... objects=... approval=... mode=...
+// application=... client=... rules=... objects=... approval=... script=... mode=...
 // reason=... statement=...".
 void log_entry(const std::string &message, const AuditEntry &entry, const std::string &reason);
 

@@ -23,15 +23,16 @@ fresh_db() {
 }
 drop_db() { PGOPTIONS="-c migsafe.mode=off -c client_min_messages=warning" usql postgres -c "DROP DATABASE IF EXISTS $1" >/dev/null; }
 # state_digest DB: the rows of migsafe's state tables, as counts and checksums
-# (of the columns every version has: 0.2.0 added the resolved scopes, NULL in
-# rows from before).
+# (of the columns every version has: 0.2.0 added the resolved scopes and the
+# audit's script approval, NULL in rows from before).
 state_digest() {
     local old_columns="(to_jsonb(t) - 'object_relids' - 'object_parts')::text"
+    local old_audit_columns="(to_jsonb(t) - 'script_approval' - 'script_sha256')::text"
     usql "$1" -F ' ' -c "
         SELECT 'approvals', count(*), md5(coalesce(string_agg($old_columns, '|' ORDER BY t.id), '')) FROM migsafe.approvals t
         UNION ALL SELECT 'windows', count(*), md5(coalesce(string_agg($old_columns, '|' ORDER BY t.id), '')) FROM migsafe.windows t
         UNION ALL SELECT 'protected_tables', count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t.rel), '')) FROM migsafe.protected_tables t
-        UNION ALL SELECT 'audit_log', count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) FROM migsafe.audit_log t"
+        UNION ALL SELECT 'audit_log', count(*), md5(coalesce(string_agg($old_audit_columns, '|' ORDER BY t.id), '')) FROM migsafe.audit_log t"
 }
 default_version=$(sed -nE "s/^default_version *= *'([^']+)'.*/\1/p" "$here/../../migsafe.control")
 
@@ -151,7 +152,7 @@ SQL
 
     # pg_extension_config_dump: pg_dump still dumps the state's rows.
     expect_equal "after the update, the state tables are still registered with pg_extension_config_dump" \
-        "migsafe.approvals migsafe.audit_log migsafe.protected_tables migsafe.windows" \
+        "migsafe.approvals migsafe.audit_log migsafe.protected_tables migsafe.script_approvals migsafe.script_statements migsafe.windows" \
         "$(usql $update_db -c "SELECT string_agg(c::regclass::text, ' ' ORDER BY c::regclass::text)
                                FROM pg_extension, unnest(extconfig) AS c WHERE extname = 'migsafe'")"
     if pg_dump -h "$MIGSAFE_CLUSTER_DIR" -p "$PORT" -U postgres -d $update_db >"$WORK/update-dump.sql" 2>&1 &&

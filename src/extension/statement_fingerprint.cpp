@@ -76,6 +76,7 @@ void append_lexed(StringInfo out, int token, const core_YYSTYPE &value) {
                 char single = (char)token;
                 return append_token(out, 'c', &single, 1);
             }
+            if (value.keyword == nullptr) elog(ERROR, "migsafe: unexpected token %d in a statement", token);
             return append_token(out, 'k', value.keyword, strlen(value.keyword));
     }
 }

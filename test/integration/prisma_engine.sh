@@ -170,7 +170,7 @@ pe_engine_part() {
     pe_expect "engine-deploy-refused: prisma stops at the protected table's migration with migsafe's error" 1 \
         "Error: external connector error" \
         'Error querying the database: ERROR: migsafe blocked protected-table on "Skill"' \
-        'Not allowed: migsafe.approved_migration is not set and no open maintenance window covers it (a protected table' \
+        'Not allowed: migsafe.approved_migration is not set, no approved script holds this statement and no open maintenance window covers it (a protected table' \
         'Statement: ALTER TABLE "Skill" ADD COLUMN "level" INTEGER' \
         "HINT: A DBA approves it with SELECT migsafe_approve(" \
         'with migration_name="20261201000000_skill_level"'
@@ -232,6 +232,33 @@ pe_engine_part() {
         "Migration 20261205000000_tag_drop_skill_level marked as applied."
     pe_run engine-status "$pe_dir" env DATABASE_URL="$(pe_url "$pe_db")" npx prisma migrate status
     pe_expect "engine-status: prisma sees the history complete" 0 "Database schema is up to date!"
+
+    # Approval by content: the reviewed file itself is approved (migsafe
+    # approve prints the call, the DBA runs it), and the deploy runs with
+    # nothing but its usual DATABASE_URL. The next, unreviewed migration
+    # stays refused.
+    local reviewed=20261210000000_drop_post_draft unreviewed=20261211000000_drop_user_avatar
+    pe_add "$pe_dir" "$reviewed"
+    pe_run engine-approve "$pe_dir" "$MIGSAFE_CLI" approve --reason "draft flag unused since 4.1 (PR 118)" \
+        "prisma/migrations/$reviewed/migration.sql"
+    pe_expect "engine-approve: migsafe approve prints the call, with the file's SHA-256 and findings" 0 \
+        "-- SHA-256 $(sha256sum "$pe_dir/prisma/migrations/$reviewed/migration.sql" | cut -d' ' -f1)" \
+        'dangerous drop-column on "Post".draft' 'SELECT * FROM migsafe_approve_script('
+    cp "$pe_work/engine-approve.out" "$pe_work/approve.sql"
+    expect_ok "engine: the DBA runs the printed call (psql -f)" \
+        psql -X -q -v ON_ERROR_STOP=1 "$(pe_url "$pe_db")" -f "$pe_work/approve.sql"
+    pe_run engine-deploy-script "$pe_dir" env DATABASE_URL="$(pe_url "$pe_db")" npx prisma migrate deploy
+    pe_expect "engine-deploy-script: the approved file applies with no setting on the deploy" 0 \
+        "$reviewed" "All migrations have been successfully applied."
+    expect_equal "engine: the audit row carries the script's SHA-256, which is Prisma's checksum" \
+        'ALTER TABLE "Post" DROP COLUMN "draft"|approved||t' \
+        "$(pe_sql "$pe_db" -c "SELECT a.statement, a.outcome, a.approval, a.script_sha256 = m.checksum
+                               FROM migsafe.audit_log a, _prisma_migrations m
+                               WHERE a.script_approval IS NOT NULL AND m.migration_name = '$reviewed'")"
+    pe_add "$pe_dir" "$unreviewed"
+    pe_run engine-deploy-unreviewed "$pe_dir" env DATABASE_URL="$(pe_url "$pe_db")" npx prisma migrate deploy
+    pe_expect "engine-deploy-unreviewed: the next file, not approved, is refused" 1 \
+        'migsafe blocked drop-column on "User"."avatarUrl"' "with migration_name=\"$unreviewed\""
     echo "engine part done"
 }
 

@@ -40,7 +40,9 @@ struct TypeRow {
 std::optional<TypeRow> type_row(const Database &database, const std::string &oid) {
     Rows rows = database.query(
         "SELECT t.typtype, t.typbasetype, t.typtypmod,"
-        "       CASE WHEN t.typsubscript = 'pg_catalog.array_subscript_handler'::regproc THEN t.typelem ELSE 0 END,"
+        // A true array type: varlena with an element type (format_type()'s
+        // test; typsubscript only exists from PostgreSQL 14 on).
+        "       CASE WHEN t.typelem <> 0 AND t.typlen = -1 THEN t.typelem ELSE 0 END,"
         "       n.nspname = 'pg_catalog', t.typname, quote_ident(n.nspname) || '.' || quote_ident(t.typname)"
         "  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.oid = $1::oid",
         {oid});

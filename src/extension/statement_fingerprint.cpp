@@ -6,9 +6,28 @@ extern "C" {
 #include "common/cryptohash.h"
 #include "common/sha2.h"
 #include "lib/stringinfo.h"
-#include "parser/gram.h"
 #include "parser/scanner.h"
 }
+
+// The lexer's own tokens, by number. Bison numbers gram.y's tokens in the
+// order it declares them, from 258, and these have come first, in this
+// order, since PostgreSQL 13 (keywords follow them; a keyword's number is
+// ScanKeywordTokens'). Debian installs parser/gram.h with the server headers
+// of 15 but not of 16 and later: where it is there, it checks these.
+constexpr int kIdent = 258, kUident = 259, kFconst = 260, kSconst = 261, kUsconst = 262, kBconst = 263,
+              kXconst = 264, kOp = 265, kIconst = 266, kParam = 267, kTypecast = 268, kDotDot = 269,
+              kColonEquals = 270, kEqualsGreater = 271, kLessEquals = 272, kGreaterEquals = 273, kNotEquals = 274;
+#if __has_include("parser/gram.h")
+extern "C" {
+#include "parser/gram.h"
+}
+static_assert(IDENT == kIdent && UIDENT == kUident && FCONST == kFconst && SCONST == kSconst &&
+                  USCONST == kUsconst && BCONST == kBconst && XCONST == kXconst && Op == kOp && ICONST == kIconst &&
+                  PARAM == kParam && TYPECAST == kTypecast && DOT_DOT == kDotDot && COLON_EQUALS == kColonEquals &&
+                  EQUALS_GREATER == kEqualsGreater && LESS_EQUALS == kLessEquals &&
+                  GREATER_EQUALS == kGreaterEquals && NOT_EQUALS == kNotEquals,
+              "the lexer's token numbers moved: update the constants above");
+#endif
 
 namespace migsafe::fingerprint {
 
@@ -49,28 +68,28 @@ void append_token(StringInfo out, char tag, const char *value, size_t length) {
 void append_lexed(StringInfo out, int token, const core_YYSTYPE &value) {
     char number[32];
     switch (token) {
-        case ICONST:
-        case PARAM:
+        case kIconst:
+        case kParam:
             snprintf(number, sizeof number, "%d", value.ival);
-            return append_token(out, token == ICONST ? 'n' : 'p', number, strlen(number));
-        case IDENT:
+            return append_token(out, token == kIconst ? 'n' : 'p', number, strlen(number));
+        case kIdent:
             // Users and "users" are the same IDENT token to the grammar; a
             // quoted "select" is an IDENT, the keyword select is not.
             return append_token(out, 'i', value.str, strlen(value.str));
-        case UIDENT: return append_token(out, 'u', value.str, strlen(value.str));
-        case FCONST: return append_token(out, 'f', value.str, strlen(value.str));
-        case SCONST: return append_token(out, 's', value.str, strlen(value.str));
-        case USCONST: return append_token(out, 'U', value.str, strlen(value.str));
-        case BCONST: return append_token(out, 'b', value.str, strlen(value.str));
-        case XCONST: return append_token(out, 'x', value.str, strlen(value.str));
-        case Op: return append_token(out, 'o', value.str, strlen(value.str));
-        case TYPECAST: return append_token(out, 'o', "::", 2);
-        case DOT_DOT: return append_token(out, 'o', "..", 2);
-        case COLON_EQUALS: return append_token(out, 'o', ":=", 2);
-        case EQUALS_GREATER: return append_token(out, 'o', "=>", 2);
-        case LESS_EQUALS: return append_token(out, 'o', "<=", 2);
-        case GREATER_EQUALS: return append_token(out, 'o', ">=", 2);
-        case NOT_EQUALS: return append_token(out, 'o', "<>", 2);  // != and <> are one operator
+        case kUident: return append_token(out, 'u', value.str, strlen(value.str));
+        case kFconst: return append_token(out, 'f', value.str, strlen(value.str));
+        case kSconst: return append_token(out, 's', value.str, strlen(value.str));
+        case kUsconst: return append_token(out, 'U', value.str, strlen(value.str));
+        case kBconst: return append_token(out, 'b', value.str, strlen(value.str));
+        case kXconst: return append_token(out, 'x', value.str, strlen(value.str));
+        case kOp: return append_token(out, 'o', value.str, strlen(value.str));
+        case kTypecast: return append_token(out, 'o', "::", 2);
+        case kDotDot: return append_token(out, 'o', "..", 2);
+        case kColonEquals: return append_token(out, 'o', ":=", 2);
+        case kEqualsGreater: return append_token(out, 'o', "=>", 2);
+        case kLessEquals: return append_token(out, 'o', "<=", 2);
+        case kGreaterEquals: return append_token(out, 'o', ">=", 2);
+        case kNotEquals: return append_token(out, 'o', "<>", 2);  // != and <> are one operator
         default:
             if (token < 256) {
                 char single = (char)token;

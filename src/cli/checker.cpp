@@ -277,7 +277,10 @@ private:
 
 }  // namespace
 
-void check_input(const std::string &path, const CheckOptions &options, FileSink &sink) {
+namespace {
+
+// context: nullptr for the options' offline context.
+void check_file(const std::string &path, const CheckOptions &options, const Context *context, FileSink &sink) {
     std::optional<FileInput> input;
     try {
         input.emplace(path);
@@ -285,18 +288,17 @@ void check_input(const std::string &path, const CheckOptions &options, FileSink 
         sink.end(error.what(), 0, 0, {});
         return;
     }
-    check_stream(*input, options, sink);
+    check_stream(*input, options, sink, context);
+}
+
+}  // namespace
+
+void check_input(const std::string &path, const CheckOptions &options, FileSink &sink) {
+    check_file(path, options, nullptr, sink);
 }
 
 void check_input(const std::string &path, const CheckOptions &options, const Context &context, FileSink &sink) {
-    std::optional<FileInput> input;
-    try {
-        input.emplace(path);
-    } catch (const std::exception &error) {
-        sink.end(error.what(), 0, 0, {});
-        return;
-    }
-    check_stream(*input, options, sink, &context);
+    check_file(path, options, &context, sink);
 }
 
 ProtectedNames protected_names(const CheckOptions &options) {

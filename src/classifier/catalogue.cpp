@@ -145,7 +145,9 @@ constexpr Rule kRules[] = {
       "transaction block); check pg_index.indisvalid afterwards and drop and retry an invalid one."},
      check_create_index_not_concurrently, T_IndexStmt},
     {{"reindex-not-concurrently", review, "REINDEX without CONCURRENTLY",
-      "Use REINDEX ... CONCURRENTLY (PostgreSQL 12 and later), alone in its migration file."},
+      "Use REINDEX ... CONCURRENTLY (PostgreSQL 12 and later), alone in its migration file. The system "
+      "catalogs (REINDEX SYSTEM, pg_catalog's tables and indexes) cannot be reindexed concurrently: do that "
+      "in a maintenance window, not in a migration."},
      check_reindex_not_concurrently, T_ReindexStmt},
     {{"add-foreign-key-validating", review,
       "ALTER TABLE ... ADD FOREIGN KEY without NOT VALID on an existing table",

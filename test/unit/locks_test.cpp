@@ -39,6 +39,21 @@ TEST(ReindexNotConcurrently, AllForms) {
     EXPECT_EQ(lock_rules("CREATE TABLE t (a int); REINDEX TABLE t;"), Strings{});
 }
 
+// PostgreSQL refuses CONCURRENTLY for the system catalogs: the finding must
+// not advise it there.
+TEST(ReindexNotConcurrently, SystemCatalogsAreNotToldToUseConcurrently) {
+    for (const char *sql : {"REINDEX SYSTEM app;", "REINDEX TABLE pg_catalog.pg_class;", "REINDEX INDEX pg_class_oid_index;",
+                            "REINDEX TABLE pg_toast.pg_toast_2619;"}) {
+        Findings findings = of_rule(check(sql), "reindex-not-concurrently");
+        ASSERT_EQ(findings.size(), 1u) << sql;
+        EXPECT_TRUE(mentions(findings[0].message, {"cannot run CONCURRENTLY", "system catalogs"})) << findings[0].message;
+        EXPECT_TRUE(mentions(findings[0].hint, {"maintenance window"})) << findings[0].hint;
+    }
+    Findings user_table = of_rule(check("REINDEX TABLE app.pg_like;"), "reindex-not-concurrently");
+    ASSERT_EQ(user_table.size(), 1u);
+    EXPECT_TRUE(mentions(user_table[0].message, {"blocks writes"})) << user_table[0].message;
+}
+
 TEST(AddForeignKeyValidating, WithoutNotValid) {
     EXPECT_EQ(lock_rules("ALTER TABLE \"Post\" ADD CONSTRAINT \"Post_authorId_fkey\" FOREIGN KEY (\"authorId\") "
                          "REFERENCES \"User\"(\"id\") ON DELETE RESTRICT ON UPDATE CASCADE;"),

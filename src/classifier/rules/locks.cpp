@@ -67,6 +67,17 @@ void check_create_index_not_concurrently(RuleInput &in) {
                   " (SHARE lock) for as long as the index takes to build");
 }
 
+// REINDEX SYSTEM, or of an index or table of the system catalogs (schema
+// pg_catalog or pg_toast, or an unqualified pg_ name, which resolves there
+// first): PostgreSQL refuses CONCURRENTLY for those.
+bool reindexes_catalogs(const ReindexStmt *reindex) {
+    if (reindex->kind == REINDEX_OBJECT_SYSTEM) return true;
+    if (reindex->relation == nullptr) return false;
+    RelName name = rel_name(reindex->relation);
+    if (name.schema.empty()) return name.name.rfind("pg_", 0) == 0;
+    return name.schema == "pg_catalog" || name.schema == "pg_toast";
+}
+
 void check_reindex_not_concurrently(RuleInput &in) {
     if (!IsA(in.stmt, ReindexStmt)) return;
     const auto *reindex = castNode(ReindexStmt, in.stmt);
@@ -77,6 +88,12 @@ void check_reindex_not_concurrently(RuleInput &in) {
     if (reindex->relation != nullptr && reindex->kind == REINDEX_OBJECT_TABLE &&
         in.table_is_new(rel_name(reindex->relation)))
         return;
+    if (reindexes_catalogs(reindex)) {
+        in.report(kStatementStart, object,
+                  "REINDEX of the system catalogs cannot run CONCURRENTLY (PostgreSQL refuses it): it blocks every "
+                  "session that needs those catalogs, that is every query, while it rebuilds");
+        return;
+    }
     in.report(kStatementStart, object,
               "REINDEX without CONCURRENTLY blocks writes to the table (and reads that use the index) while it "
               "rebuilds");

@@ -11,13 +11,21 @@ namespace migsafe {
 namespace {
 
 // Functions PostgreSQL (and its usual extensions) declare volatile that
-// migrations use as column defaults. Offline this list decides; in the
-// database the catalog's provolatile does, and the list serves only for
-// functions the database does not have.
+// migsafe's messages name. Offline every function is volatile unless
+// PostgreSQL's own catalog (kNeverVolatile, pg_catalog's functions with no
+// VOLATILE overload) says otherwise: PostgreSQL makes a function VOLATILE
+// unless it is declared STABLE or IMMUTABLE, so an unknown one is judged
+// volatile (fail closed). In the database the catalog's provolatile
+// decides, and these lists serve only for functions it does not have.
 constexpr const char *kVolatileFunctions[] = {
     "random",           "random_normal",      "gen_random_uuid", "gen_random_bytes", "uuid_generate_v1",
-    "uuid_generate_v1mc", "uuid_generate_v4", "clock_timestamp", "timeofday",        "nextval",
-    "setval",           "currval",            "lastval",         "txid_current",     "pg_current_xact_id",
+    "uuid_generate_v1mc", "uuid_generate_v4", "uuidv4",          "uuidv7",           "clock_timestamp",
+    "timeofday",        "nextval",            "setval",          "currval",          "lastval",
+    "txid_current",     "pg_current_xact_id",
+};
+
+constexpr const char *kNeverVolatile[] = {
+#include "builtin_functions.inc"
 };
 
 constexpr const char *kSerialTypes[] = {"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"};
@@ -26,10 +34,24 @@ bool in_list(const char *name, const char *const *begin, const char *const *end)
     return std::any_of(begin, end, [&](const char *entry) { return strcmp(entry, name) == 0; });
 }
 
-bool is_volatile(const FuncCall *call, const Context &context) {
-    if (std::optional<bool> known = context.function_is_volatile(call->funcname)) return *known;
-    const char *name = strVal(llast(call->funcname));
-    return in_list(name, std::begin(kVolatileFunctions), std::end(kVolatileFunctions));
+// Whether PostgreSQL's own catalog has the function, with no volatile
+// overload: its name, unqualified or in pg_catalog.
+bool builtin_never_volatile(const List *name) {
+    if (list_length(name) > 2) return false;
+    if (list_length(name) == 2 && strcmp(strVal(linitial(name)), "pg_catalog") != 0) return false;
+    const char *function = strVal(llast(name));
+    return std::binary_search(std::begin(kNeverVolatile), std::end(kNeverVolatile), function,
+                              [](const char *a, const char *b) { return strcmp(a, b) < 0; });
+}
+
+enum class Volatility { stable, known_volatile, assumed_volatile };
+
+Volatility volatility(const FuncCall *call, const Context &context) {
+    if (std::optional<bool> known = context.function_is_volatile(call->funcname))
+        return *known ? Volatility::known_volatile : Volatility::stable;
+    if (in_list(strVal(llast(call->funcname)), std::begin(kVolatileFunctions), std::end(kVolatileFunctions)))
+        return Volatility::known_volatile;
+    return builtin_never_volatile(call->funcname) ? Volatility::stable : Volatility::assumed_volatile;
 }
 
 std::string function_name(const FuncCall *call) {
@@ -330,9 +352,16 @@ std::optional<std::string> column_rewrite_reason(const ColumnDef *column, const 
     if (is_stored_generated(column)) return "GENERATED ALWAYS AS (...) STORED";
     const Constraint *default_value = constraint_of(column, CONSTR_DEFAULT);
     Node *expression = default_value != nullptr ? default_value->raw_expr : column->raw_default;
-    for (Node *call : raw_nodes_of(expression, T_FuncCall))
-        if (is_volatile(castNode(FuncCall, call), context))
-            return "with a volatile DEFAULT (" + function_name(castNode(FuncCall, call)) + ")";
+    for (Node *call : raw_nodes_of(expression, T_FuncCall)) {
+        const auto *function = castNode(FuncCall, call);
+        switch (volatility(function, context)) {
+            case Volatility::stable: continue;
+            case Volatility::known_volatile: return "with a volatile DEFAULT (" + function_name(function) + ")";
+            case Volatility::assumed_volatile:
+                return "with a DEFAULT calling " + function_name(function) +
+                       " (volatile unless declared STABLE or IMMUTABLE; migsafe does not know it)";
+        }
+    }
     return std::nullopt;
 }
 

@@ -223,8 +223,28 @@ TEST(AddColumnVolatileDefault, TheDatabaseReadsProvolatile) {
               1u);
     EXPECT_TRUE(
         with("ALTER TABLE t ADD COLUMN c uuid DEFAULT gen_random_uuid();", context, "add-column-volatile-default").empty());
-    // Offline a user function is not known to be volatile.
-    EXPECT_TRUE(of_rule(check("ALTER TABLE t ADD COLUMN c int DEFAULT next_code();"), "add-column-volatile-default").empty());
+}
+
+// PostgreSQL makes a function VOLATILE unless it is declared otherwise: a
+// function migsafe does not know is judged volatile offline (fail closed),
+// PostgreSQL's own by its catalog.
+TEST(AddColumnVolatileDefault, AnUnknownFunctionIsVolatileOffline) {
+    for (const char *sql : {"ALTER TABLE t ADD COLUMN c int DEFAULT next_code();",
+                            "ALTER TABLE t ADD COLUMN c jsonb DEFAULT my_json();",
+                            "ALTER TABLE t ADD COLUMN c text DEFAULT app.upper('x');",
+                            "ALTER TABLE t ADD COLUMN c uuid DEFAULT uuidv7();",
+                            "ALTER TABLE t ADD COLUMN c uuid DEFAULT uuidv4();"}) {
+        Findings findings = of_rule(check(sql), "add-column-volatile-default");
+        ASSERT_EQ(findings.size(), 1u) << sql;
+    }
+    Findings unknown = of_rule(check("ALTER TABLE t ADD COLUMN c int DEFAULT next_code();"), "add-column-volatile-default");
+    EXPECT_TRUE(mentions(unknown[0].message, {"next_code()", "STABLE or IMMUTABLE"})) << unknown[0].message;
+    for (const char *sql : {"ALTER TABLE t ADD COLUMN c text DEFAULT lower('X');",
+                            "ALTER TABLE t ADD COLUMN c text DEFAULT pg_catalog.upper('x');",
+                            "ALTER TABLE t ADD COLUMN c jsonb DEFAULT jsonb_build_object('a', 1);",
+                            "ALTER TABLE t ADD COLUMN c timestamptz DEFAULT statement_timestamp();",
+                            "CREATE TABLE t (a int);\nALTER TABLE t ADD COLUMN c int DEFAULT next_code();"})
+        EXPECT_TRUE(of_rule(check(sql), "add-column-volatile-default").empty()) << sql;
 }
 
 Findings lock_timeout_findings(const std::string &sql) {

@@ -198,6 +198,12 @@ constexpr Rule kRules[] = {
     {{"cluster", review, "CLUSTER of an existing table (rewrites it under an ACCESS EXCLUSIVE lock)",
       "Use pg_repack --order-by (online), or run CLUSTER only in a maintenance window."},
      check_cluster, T_ClusterStmt},
+    {{"detach-partition-not-concurrently", review,
+      "ALTER TABLE ... DETACH PARTITION without CONCURRENTLY on an existing partitioned table",
+      "Use ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY (PostgreSQL 14 and later), alone in its migration "
+      "file (it cannot run in a transaction block); if it is interrupted, finish it with DETACH PARTITION ... "
+      "FINALIZE."},
+     check_detach_partition_not_concurrently, T_AlterTableStmt},
     {{"missing-lock-timeout", review,
       "(opt-in: --require-lock-timeout, migsafe.require_lock_timeout) a statement taking an ACCESS "
       "EXCLUSIVE lock on an existing table with no SET lock_timeout before it",

@@ -229,6 +229,16 @@ recipe_step statements 'REINDEX INDEX CONCURRENTLY "User_email_idx";'
 end_recipe "reindex-not-concurrently: REINDEX ... CONCURRENTLY alone in its file" "" \
     "SELECT indisvalid FROM pg_index WHERE indexrelid = '\"User_email_idx\"'::regclass" "t"
 
+begin_recipe detach-partition-not-concurrently '
+CREATE TABLE "Event" (id int, at date) PARTITION BY RANGE (at);
+CREATE TABLE "Event_2025" PARTITION OF "Event" FOR VALUES FROM ($$2025-01-01$$) TO ($$2026-01-01$$);
+CREATE TABLE "Event_2026" PARTITION OF "Event" FOR VALUES FROM ($$2026-01-01$$) TO ($$2027-01-01$$);
+INSERT INTO "Event" VALUES (1, $$2025-03-01$$), (2, $$2025-07-01$$), (3, $$2026-02-01$$);'
+recipe_step statements 'ALTER TABLE "Event" DETACH PARTITION "Event_2025" CONCURRENTLY;'
+end_recipe "detach-partition-not-concurrently: DETACH ... CONCURRENTLY alone in its file" "" \
+    "SELECT (SELECT count(*) FROM \"Event\"), (SELECT count(*) FROM \"Event_2025\"),
+            NOT EXISTS (SELECT FROM pg_inherits WHERE inhrelid = '\"Event_2025\"'::regclass)" "1|2|t"
+
 begin_recipe drop-index '
 CREATE TABLE "Post" (id int PRIMARY KEY, title text);
 CREATE INDEX "Post_title_idx" ON "Post" (title);

@@ -66,6 +66,8 @@ const std::map<std::string, Severity> kDesignedRules{
     {"set-access-method", Severity::review},
     {"vacuum-full", Severity::review},
     {"cluster", Severity::review},
+    // rule coverage against peer linters
+    {"detach-partition-not-concurrently", Severity::review},
     // issue "The DML guard judges what a statement does to the rows"
     {"mass-delete", Severity::dangerous},
     {"mass-update", Severity::dangerous},
@@ -119,6 +121,7 @@ const std::map<std::string, std::string> kExamples{
     {"set-access-method", "ALTER TABLE t SET ACCESS METHOD heap2;"},
     {"vacuum-full", "VACUUM FULL t;"},
     {"cluster", "CLUSTER t USING i;"},
+    {"detach-partition-not-concurrently", "ALTER TABLE t DETACH PARTITION t_2025;"},
 };
 
 TEST(Catalogue, HasTheDesignedRules) {

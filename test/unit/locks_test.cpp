@@ -14,7 +14,8 @@ Strings lock_rules(const std::string &sql) {
             f.rule == "add-foreign-key-validating" || f.rule == "add-check-validating" || f.rule == "vacuum-full" ||
             f.rule == "cluster" || f.rule == "add-unique-constraint" || f.rule == "add-primary-key" ||
             f.rule == "set-not-null" || f.rule == "add-column-not-null-no-default" ||
-            f.rule == "set-logged-unlogged" || f.rule == "set-tablespace" || f.rule == "set-access-method")
+            f.rule == "set-logged-unlogged" || f.rule == "set-tablespace" || f.rule == "set-access-method" ||
+            f.rule == "detach-partition-not-concurrently")
             out.push_back(summary(f));
     return out;
 }
@@ -52,6 +53,27 @@ TEST(ReindexNotConcurrently, SystemCatalogsAreNotToldToUseConcurrently) {
     Findings user_table = of_rule(check("REINDEX TABLE app.pg_like;"), "reindex-not-concurrently");
     ASSERT_EQ(user_table.size(), 1u);
     EXPECT_TRUE(mentions(user_table[0].message, {"blocks writes"})) << user_table[0].message;
+}
+
+TEST(DetachPartitionNotConcurrently, WithoutConcurrently) {
+    EXPECT_EQ(lock_rules("ALTER TABLE events DETACH PARTITION events_2025;"),
+              Strings{"1:1:37 detach-partition-not-concurrently review events"});
+    Findings findings = of_rule(check("ALTER TABLE app.events DETACH PARTITION app.events_2025;"),
+                                "detach-partition-not-concurrently");
+    ASSERT_EQ(findings.size(), 1u);
+    EXPECT_TRUE(mentions(findings[0].message, {"ACCESS EXCLUSIVE", "app.events", "app.events_2025"})) << findings[0].message;
+    EXPECT_TRUE(mentions(findings[0].hint, {"CONCURRENTLY", "FINALIZE"})) << findings[0].hint;
+}
+
+TEST(DetachPartitionNotConcurrently, NearMisses) {
+    for (const char *sql : {"ALTER TABLE events DETACH PARTITION events_2025 CONCURRENTLY;",
+                            "ALTER TABLE events DETACH PARTITION events_2025 FINALIZE;",
+                            "ALTER TABLE events ATTACH PARTITION events_2026 FOR VALUES FROM (1) TO (2);",
+                            "-- ALTER TABLE events DETACH PARTITION events_2025;\nSELECT 'DETACH PARTITION';",
+                            "CREATE TABLE events (a int) PARTITION BY RANGE (a);\n"
+                            "CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM (1) TO (2);\n"
+                            "ALTER TABLE events DETACH PARTITION events_2025;"})
+        EXPECT_TRUE(of_rule(check(sql), "detach-partition-not-concurrently").empty()) << sql;
 }
 
 TEST(AddForeignKeyValidating, WithoutNotValid) {

@@ -4,7 +4,8 @@
 // add-foreign-key-validating, add-check-validating, add-unique-constraint,
 // add-primary-key, set-not-null, add-column-not-null-no-default,
 // add-column-volatile-default, set-logged-unlogged, set-tablespace,
-// set-access-method, vacuum-full, cluster, missing-lock-timeout (opt-in).
+// set-access-method, vacuum-full, cluster, detach-partition-not-concurrently,
+// missing-lock-timeout (opt-in).
 // Tables created earlier in the script (or, in the database, the
 // transaction) are exempt: nobody else uses them yet. Where a catalog fact
 // decides (a validated CHECK, an empty table, a function's volatility), the
@@ -230,6 +231,21 @@ void check_cluster(RuleInput &in) {
     if (in.table_is_new(table)) return;
     in.report(cluster->relation->location, table.display(),
               "CLUSTER rewrites " + table.display() + " under an ACCESS EXCLUSIVE lock: every query on it waits");
+}
+
+// DETACH PARTITION takes ACCESS EXCLUSIVE on the partitioned table (every
+// query on any partition waits); CONCURRENTLY takes SHARE UPDATE EXCLUSIVE
+// and waits for the queries that use the partition. FINALIZE ends an
+// interrupted CONCURRENTLY and is its own ALTER TABLE subcommand.
+void check_detach_partition_not_concurrently(RuleInput &in) {
+    for_each_alter_command(in, {AT_DetachPartition}, [&](const RelName &table, const AlterTableCmd *cmd) {
+        const auto *partition = castNode(PartitionCmd, cmd->def);
+        if (partition->concurrent) return;
+        in.report(partition->name != nullptr ? partition->name->location : kStatementStart, table.display(),
+                  "DETACH PARTITION " + (partition->name != nullptr ? rel_name(partition->name).display() : "") +
+                      " without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on " + table.display() +
+                      ": every query on the partitioned table, whichever partition it reads, waits");
+    });
 }
 
 // Opt-in: a statement that takes ACCESS EXCLUSIVE on an existing table waits

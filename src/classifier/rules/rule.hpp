@@ -155,6 +155,7 @@ void check_set_tablespace(RuleInput &);
 void check_set_access_method(RuleInput &);
 void check_vacuum_full(RuleInput &);
 void check_cluster(RuleInput &);
+void check_detach_partition_not_concurrently(RuleInput &);
 void check_add_column_volatile_default(RuleInput &);
 void check_missing_lock_timeout(RuleInput &);
 

@@ -64,11 +64,15 @@ std::string function_name(const FuncCall *call) {
     return name + "()";
 }
 
+}  // namespace
+
 bool is_serial(const ColumnDef *column) {
     if (column->typeName == nullptr || column->typeName->names == nullptr) return false;
     if (list_length(column->typeName->names) > 1) return false;  // pg_catalog.int4 etc. are no serials
     return in_list(strVal(llast(column->typeName->names)), std::begin(kSerialTypes), std::end(kSerialTypes));
 }
+
+namespace {
 
 // Lock and work of one ALTER TABLE subcommand on the altered table.
 struct CommandEffect {

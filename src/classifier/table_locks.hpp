@@ -51,6 +51,9 @@ struct TableLock {
 // empty for statements that lock no named table (SET, CREATE TYPE, ...).
 std::vector<TableLock> table_locks(const Node *stmt, const Context &context);
 
+// Whether the column's type is serial, bigserial, ... (a nextval() DEFAULT).
+bool is_serial(const ColumnDef *column);
+
 // The column's constraint of this type (NOT NULL, DEFAULT, IDENTITY, ...), or nullptr.
 const Constraint *constraint_of(const ColumnDef *column, ConstrType type);
 

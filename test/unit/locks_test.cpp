@@ -76,6 +76,33 @@ TEST(DetachPartitionNotConcurrently, NearMisses) {
         EXPECT_TRUE(of_rule(check(sql), "detach-partition-not-concurrently").empty()) << sql;
 }
 
+// Constraints written in ADD COLUMN scan, build and lock as their ADD
+// CONSTRAINT forms do.
+TEST(InlineConstraints, ReachTheRulesOfTheirStandaloneForms) {
+    EXPECT_EQ(lock_rules("ALTER TABLE emails ADD COLUMN user_id int REFERENCES users (id);"),
+              Strings{"1:1:1 add-foreign-key-validating review emails"});
+    EXPECT_EQ(lock_rules("ALTER TABLE t ADD COLUMN code text UNIQUE;"), Strings{"1:1:1 add-unique-constraint review t"});
+    EXPECT_EQ(lock_rules("ALTER TABLE t ADD COLUMN n int CHECK (n > 0);"), Strings{"1:1:1 add-check-validating review t"});
+    EXPECT_EQ(lock_rules("ALTER TABLE t ADD COLUMN id bigint PRIMARY KEY;"),
+              (Strings{"1:1:1 add-primary-key review t", "1:1:1 add-column-not-null-no-default review t.id"}));
+    // serial has its DEFAULT: no NOT NULL finding, the rewrite's instead.
+    EXPECT_EQ(lock_rules("ALTER TABLE t ADD COLUMN id serial PRIMARY KEY;"), Strings{"1:1:1 add-primary-key review t"});
+    EXPECT_EQ(of_rule(check("ALTER TABLE t ADD COLUMN id serial PRIMARY KEY;"), "add-column-volatile-default").size(), 1u);
+    Findings findings = of_rule(check("ALTER TABLE emails ADD COLUMN user_id int REFERENCES users (id);"),
+                                "add-foreign-key-validating");
+    ASSERT_EQ(findings.size(), 1u);
+    EXPECT_TRUE(mentions(findings[0].message, {"ADD COLUMN user_id", "REFERENCES", "users"})) << findings[0].message;
+}
+
+TEST(InlineConstraints, NearMisses) {
+    for (const char *sql : {"CREATE TABLE t (a int);\nALTER TABLE t ADD COLUMN code text UNIQUE;",
+                            "CREATE TABLE t (a int);\nALTER TABLE t ADD COLUMN u int REFERENCES users (id);",
+                            "ALTER TABLE t ADD COLUMN code text;",
+                            "ALTER TABLE t ADD COLUMN code text NULL DEFAULT 'x';",
+                            "-- ALTER TABLE t ADD COLUMN code text UNIQUE;\nSELECT 'UNIQUE';"})
+        EXPECT_EQ(lock_rules(sql), Strings{}) << sql;
+}
+
 TEST(AddForeignKeyValidating, WithoutNotValid) {
     EXPECT_EQ(lock_rules("ALTER TABLE \"Post\" ADD CONSTRAINT \"Post_authorId_fkey\" FOREIGN KEY (\"authorId\") "
                          "REFERENCES \"User\"(\"id\") ON DELETE RESTRICT ON UPDATE CASCADE;"),

@@ -29,26 +29,46 @@ void for_each_validating_constraint(RuleInput &in, ConstrType type, Visit visit)
     ListCell *cell;
     foreach (cell, alter->cmds) {
         const auto *cmd = lfirst_node(AlterTableCmd, cell);
-        if (cmd->subtype != AT_AddConstraint || cmd->def == nullptr || !IsA(cmd->def, Constraint)) continue;
-        const auto *constraint = castNode(Constraint, cmd->def);
-        if (constraint->contype != type || constraint->skip_validation) continue;
-        if (in.altered_table_is_new()) return;
-        visit(in.altered_table(), constraint);
+        if (cmd->def == nullptr) continue;
+        if (cmd->subtype == AT_AddConstraint && IsA(cmd->def, Constraint)) {
+            const auto *constraint = castNode(Constraint, cmd->def);
+            if (constraint->contype != type || constraint->skip_validation) continue;
+            if (in.altered_table_is_new()) return;
+            visit(in.altered_table(), constraint, nullptr);
+        } else if (cmd->subtype == AT_AddColumn && IsA(cmd->def, ColumnDef)) {
+            // Written in the column (ADD COLUMN c int REFERENCES t): checked
+            // the same way, and it cannot be NOT VALID there.
+            const auto *column = castNode(ColumnDef, cmd->def);
+            const Constraint *constraint = constraint_of(column, type);
+            if (constraint == nullptr || constraint->skip_validation) continue;
+            if (in.altered_table_is_new()) return;
+            visit(in.altered_table(), constraint, column);
+        }
     }
 }
 
-// ADD CONSTRAINT ... UNIQUE / PRIMARY KEY that builds its own index.
+// ADD CONSTRAINT ... UNIQUE / PRIMARY KEY that builds its own index, also
+// written in ADD COLUMN (ADD COLUMN code text UNIQUE).
 template <typename Visit>
 void for_each_index_constraint(RuleInput &in, ConstrType type, Visit visit) {
-    for_each_alter_command(in, {AT_AddConstraint}, [&](const RelName &table, const AlterTableCmd *cmd) {
-        if (cmd->def == nullptr || !IsA(cmd->def, Constraint)) return;
-        const auto *constraint = castNode(Constraint, cmd->def);
-        if (constraint->contype == type && constraint->indexname == nullptr) visit(table, constraint);
+    for_each_alter_command(in, {AT_AddConstraint, AT_AddColumn}, [&](const RelName &table, const AlterTableCmd *cmd) {
+        if (cmd->def == nullptr) return;
+        if (IsA(cmd->def, Constraint)) {
+            const auto *constraint = castNode(Constraint, cmd->def);
+            if (constraint->contype == type && constraint->indexname == nullptr) visit(table, constraint, nullptr);
+        } else if (IsA(cmd->def, ColumnDef)) {
+            const auto *column = castNode(ColumnDef, cmd->def);
+            if (const Constraint *constraint = constraint_of(column, type)) visit(table, constraint, column);
+        }
     });
 }
 
-std::string constraint_name(const Constraint *constraint) {
-    return constraint->conname != nullptr ? " " + quote_ident(constraint->conname) : "";
+// "ADD FOREIGN KEY name", or for one written in ADD COLUMN, "ADD COLUMN c
+// ... REFERENCES".
+std::string constraint_clause(const char *standalone, const char *inline_keyword, const Constraint *constraint,
+                              const ColumnDef *column) {
+    if (column != nullptr) return "ADD COLUMN " + quote_ident(column->colname) + " ... " + inline_keyword;
+    return std::string(standalone) + (constraint->conname != nullptr ? " " + quote_ident(constraint->conname) : "");
 }
 
 }  // namespace
@@ -101,35 +121,39 @@ void check_reindex_not_concurrently(RuleInput &in) {
 }
 
 void check_add_foreign_key_validating(RuleInput &in) {
-    for_each_validating_constraint(in, CONSTR_FOREIGN, [&](const RelName &table, const Constraint *fk) {
+    for_each_validating_constraint(in, CONSTR_FOREIGN, [&](const RelName &table, const Constraint *fk,
+                                                           const ColumnDef *column) {
         std::string referenced = fk->pktable != nullptr ? rel_name(fk->pktable).display() : "the referenced table";
         in.report(kStatementStart, table.display(),
-                  "ADD FOREIGN KEY" + constraint_name(fk) + " without NOT VALID checks every row of " +
+                  constraint_clause("ADD FOREIGN KEY", "REFERENCES", fk, column) + " without NOT VALID checks every row of " +
                       table.display() + " while it blocks writes to it and to " + referenced);
     });
 }
 
 void check_add_check_validating(RuleInput &in) {
-    for_each_validating_constraint(in, CONSTR_CHECK, [&](const RelName &table, const Constraint *check) {
+    for_each_validating_constraint(in, CONSTR_CHECK, [&](const RelName &table, const Constraint *check,
+                                                         const ColumnDef *column) {
         in.report(kStatementStart, table.display(),
-                  "ADD CHECK" + constraint_name(check) + " without NOT VALID scans every row of " + table.display() +
-                      " under an ACCESS EXCLUSIVE lock: every query on it waits");
+                  constraint_clause("ADD CHECK", "CHECK", check, column) + " without NOT VALID scans every row of " +
+                      table.display() + " under an ACCESS EXCLUSIVE lock: every query on it waits");
     });
 }
 
 void check_add_unique_constraint(RuleInput &in) {
-    for_each_index_constraint(in, CONSTR_UNIQUE, [&](const RelName &table, const Constraint *unique) {
+    for_each_index_constraint(in, CONSTR_UNIQUE, [&](const RelName &table, const Constraint *unique,
+                                                     const ColumnDef *column) {
         in.report(kStatementStart, table.display(),
-                  "ADD UNIQUE" + constraint_name(unique) + " builds a unique index on " + table.display() +
-                      " while every query on it waits (ACCESS EXCLUSIVE lock)");
+                  constraint_clause("ADD UNIQUE", "UNIQUE", unique, column) + " builds a unique index on " +
+                      table.display() + " while every query on it waits (ACCESS EXCLUSIVE lock)");
     });
 }
 
 void check_add_primary_key(RuleInput &in) {
-    for_each_index_constraint(in, CONSTR_PRIMARY, [&](const RelName &table, const Constraint *primary) {
+    for_each_index_constraint(in, CONSTR_PRIMARY, [&](const RelName &table, const Constraint *primary,
+                                                      const ColumnDef *column) {
         in.report(kStatementStart, table.display(),
-                  "ADD PRIMARY KEY" + constraint_name(primary) + " builds a unique index on " + table.display() +
-                      " (and checks its columns for NULLs) while every query on it waits");
+                  constraint_clause("ADD PRIMARY KEY", "PRIMARY KEY", primary, column) + " builds a unique index on " +
+                      table.display() + " (and checks its columns for NULLs) while every query on it waits");
     });
 }
 
@@ -150,10 +174,13 @@ void check_add_column_not_null_no_default(RuleInput &in) {
     for_each_alter_command(in, {AT_AddColumn}, [&](const RelName &table, const AlterTableCmd *cmd) {
         if (cmd->def == nullptr || !IsA(cmd->def, ColumnDef)) return;
         const auto *column = castNode(ColumnDef, cmd->def);
-        if (constraint_of(column, CONSTR_NOTNULL) == nullptr && !column->is_not_null) return;
+        // PRIMARY KEY written in the column makes it NOT NULL too.
+        if (constraint_of(column, CONSTR_NOTNULL) == nullptr && constraint_of(column, CONSTR_PRIMARY) == nullptr &&
+            !column->is_not_null)
+            return;
         if (constraint_of(column, CONSTR_DEFAULT) != nullptr || constraint_of(column, CONSTR_IDENTITY) != nullptr ||
             constraint_of(column, CONSTR_GENERATED) != nullptr || column->raw_default != nullptr ||
-            column->identity != 0)
+            column->identity != 0 || is_serial(column))
             return;
         if (in.context.table_is_empty(table) == true) return;  // nothing to fill: it succeeds
         std::string name = table.display() + "." + quote_ident(column->colname);

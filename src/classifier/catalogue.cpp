@@ -152,11 +152,13 @@ constexpr Rule kRules[] = {
     {{"add-foreign-key-validating", review,
       "ALTER TABLE ... ADD FOREIGN KEY without NOT VALID on an existing table",
       "Add it in two steps: ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID (instant), then ALTER "
-      "TABLE ... VALIDATE CONSTRAINT in a later statement (checks rows without blocking writes)."},
+      "TABLE ... VALIDATE CONSTRAINT in a later transaction, that is a later migration file (it checks "
+      "rows without blocking writes)."},
      check_add_foreign_key_validating, T_AlterTableStmt},
     {{"add-check-validating", review, "ALTER TABLE ... ADD CHECK without NOT VALID on an existing table",
       "Add it in two steps: ADD CONSTRAINT ... CHECK (...) NOT VALID (instant), then ALTER TABLE ... "
-      "VALIDATE CONSTRAINT in a later statement (scans without blocking reads and writes)."},
+      "VALIDATE CONSTRAINT in a later transaction, that is a later migration file (it scans without "
+      "blocking reads and writes)."},
      check_add_check_validating, T_AlterTableStmt},
     {{"add-unique-constraint", review,
       "ALTER TABLE ... ADD UNIQUE without USING INDEX on an existing table",
@@ -167,9 +169,15 @@ constexpr Rule kRules[] = {
       "Build the index first with CREATE UNIQUE INDEX CONCURRENTLY (alone in its file), make the "
       "columns NOT NULL safely, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX."},
      check_add_primary_key, T_AlterTableStmt},
+    {{"add-exclusion-constraint", review, "ALTER TABLE ... ADD EXCLUDE on an existing table",
+      "PostgreSQL builds an exclusion constraint's index under an ACCESS EXCLUSIVE lock and has no USING INDEX "
+      "form for it: add it in a maintenance window, or enforce the rule another way (a unique index built "
+      "CONCURRENTLY, a trigger) on a big table."},
+     check_add_exclusion_constraint, T_AlterTableStmt},
     {{"set-not-null", review, "ALTER COLUMN ... SET NOT NULL on an existing column",
-      "Add CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT it, then SET NOT NULL (PostgreSQL "
-      "12 and later use the validated check and skip the scan), then drop the check."},
+      "Add CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT it in a later transaction (a later "
+      "migration file), then SET NOT NULL (PostgreSQL 12 and later use the validated check and skip the "
+      "scan), then drop the check."},
      check_set_not_null, T_AlterTableStmt},
     {{"add-column-not-null-no-default", review,
       "ALTER TABLE ... ADD COLUMN ... NOT NULL without a DEFAULT on an existing table",
@@ -204,6 +212,13 @@ constexpr Rule kRules[] = {
       "file (it cannot run in a transaction block); if it is interrupted, finish it with DETACH PARTITION ... "
       "FINALIZE."},
      check_detach_partition_not_concurrently, T_AlterTableStmt},
+    {{"validate-in-same-transaction", review,
+      "ALTER TABLE ... VALIDATE CONSTRAINT in the same transaction as the ADD CONSTRAINT ... NOT VALID that "
+      "created it (a file with no COMMIT between them runs as one transaction)",
+      "Put VALIDATE CONSTRAINT in a later migration file, that is a later transaction: ADD ... NOT VALID "
+      "commits at once, and VALIDATE alone takes a SHARE UPDATE EXCLUSIVE lock that lets reads and writes go "
+      "on while it scans."},
+     check_validate_in_same_transaction, T_AlterTableStmt},
     {{"missing-lock-timeout", review,
       "(opt-in: --require-lock-timeout, migsafe.require_lock_timeout) a statement taking an ACCESS "
       "EXCLUSIVE lock on an existing table with no SET lock_timeout before it",
@@ -211,6 +226,13 @@ constexpr Rule kRules[] = {
       "apply one: migsafe.ddl_lock_timeout.",
       true},
      check_missing_lock_timeout},
+    {{"int-primary-key", review,
+      "(opt-in: --enable int-primary-key, migsafe.enable_rules) a one-column primary key of type integer, "
+      "smallint, serial or smallserial",
+      "Use bigint: bigint GENERATED ALWAYS AS IDENTITY (or bigserial) for a generated key. Changing the type "
+      "of an existing key later rewrites the table and the tables that reference it.",
+      true},
+     check_int_primary_key},
     {{"do-block", review, "DO block: runs immediately, but its statements cannot be read ahead",
       "migsafe in the database checks every statement of the block as it runs; prefer plain "
       "SQL statements in migrations so that offline checks can see them."},

@@ -140,6 +140,14 @@ public:
                                            bool /*with_children*/) const {
         return false;
     }
+    // Whether the table's constraint of this name was created by the
+    // transaction now running (its catalog row is the transaction's own):
+    // in the database the session is the script, so a VALIDATE sent on its
+    // own after ADD ... NOT VALID in the same transaction is known too.
+    // Offline: false.
+    virtual bool constraint_created_in_transaction(const RelName &, const std::string & /*constraint*/) const {
+        return false;
+    }
     // Whether the name is a partitioned table (no storage of its own).
     // Offline: false.
     virtual bool partitioned_table(const RelName &) const { return false; }

@@ -224,11 +224,15 @@ void ScriptState::record_alter_table(const AlterTableStmt *stmt) {
                 forget_not_null_facts(table, cmd->name);
                 break;
             }
-            case AT_AddConstraint:
+            case AT_AddConstraint: {
+                const auto *constraint = castNode(Constraint, cmd->def);
                 if (const char *column = not_null_check_column(cmd->def);
-                    column != nullptr && castNode(Constraint, cmd->def)->conname != nullptr)
-                    not_null_checks_.emplace(castNode(Constraint, cmd->def)->conname, NotNullCheck{table, column});
+                    column != nullptr && constraint->conname != nullptr)
+                    not_null_checks_.emplace(constraint->conname, NotNullCheck{table, column});
+                if (constraint->skip_validation && constraint->conname != nullptr)
+                    not_valid_constraints_.add(table, constraint->conname);
                 break;
+            }
             case AT_DropConstraint:
                 forget_not_null_check(table, cmd->name);
                 break;
@@ -361,6 +365,7 @@ void ScriptState::record_transaction(const TransactionStmt *stmt) {
         case TRANS_STMT_ROLLBACK:
         case TRANS_STMT_PREPARE:
             in_block_ = false;
+            not_valid_constraints_.clear();
             if (lock_timeout_ == LockTimeout::local) lock_timeout_ = LockTimeout::unset;
             break;
         default:

@@ -75,6 +75,14 @@ public:
     // Inside an explicit BEGIN ... COMMIT of the script.
     bool in_transaction_block() const { return in_block_; }
 
+    // Whether the table's constraint of this name was added NOT VALID since
+    // the script's last COMMIT or ROLLBACK: a script with no transaction
+    // control runs as one transaction (one query, or a tool's transaction),
+    // so VALIDATE would scan under the lock ADD CONSTRAINT took.
+    bool constraint_added_not_valid(const RelName &table, const std::string &constraint) const {
+        return not_valid_constraints_.contains(table, constraint);
+    }
+
     // A SET [LOCAL] lock_timeout to a non-zero value is in effect (SET LOCAL
     // until the end of its transaction block, or of the script).
     bool lock_timeout_set() const { return lock_timeout_ != LockTimeout::unset; }
@@ -112,6 +120,7 @@ private:
     };
     std::unordered_multimap<std::string, NotNullCheck> not_null_checks_;
     ColumnSet not_null_columns_;
+    ColumnSet not_valid_constraints_;  // (table, constraint) added NOT VALID in the current transaction
     std::vector<std::pair<RelName, RelName>> renames_;  // (old, new), in order
     bool in_block_ = false;
     enum class LockTimeout { unset, session, local } lock_timeout_ = LockTimeout::unset;

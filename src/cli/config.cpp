@@ -60,20 +60,30 @@ Config load_config(const std::string &path) {
         } else if (key == "strict") {
             if (!value.is_boolean()) throw std::runtime_error(path + ": \"strict\" must be true or false");
             config.strict = value.get<bool>();
+        } else if (key == "enable") {
+            for (const std::string &rule : strings(path, value, "enable")) config.enabled.push_back(opt_in_rule(path, rule));
         } else if (key == "require_lock_timeout") {
             if (!value.is_boolean())
                 throw std::runtime_error(path + ": \"require_lock_timeout\" must be true or false");
             config.require_lock_timeout = value.get<bool>();
         } else {
             throw std::runtime_error(path + ": unknown key \"" + key +
-                                     "\" (protect, disable, severity, strict, require_lock_timeout)");
+                                     "\" (protect, disable, severity, strict, require_lock_timeout, enable)");
         }
     }
     return config;
 }
 
+std::string opt_in_rule(const std::string &source, const std::string &id) {
+    const RuleInfo *rule = find_rule(id);
+    if (rule == nullptr) throw std::runtime_error(source + ": unknown rule \"" + id + "\" (see migsafe rules)");
+    if (!rule->opt_in)
+        throw std::runtime_error(source + ": rule \"" + id + "\" is not opt-in: it always runs unless disabled");
+    return id;
+}
+
 CheckOptions merge(const Config &config, const std::vector<std::string> &protect_flag, bool strict_flag,
-                   bool ignores, bool require_lock_timeout_flag) {
+                   bool ignores, bool require_lock_timeout_flag, const std::vector<std::string> &enable_flag) {
     CheckOptions options;
     options.protect = !protect_flag.empty() ? protect_flag : config.protect.value_or(std::vector<std::string>{});
     options.disabled = config.disabled;
@@ -82,6 +92,8 @@ CheckOptions merge(const Config &config, const std::vector<std::string> &protect
     options.ignores = ignores;
     if (require_lock_timeout_flag || config.require_lock_timeout.value_or(false))
         options.opted_in.push_back("missing-lock-timeout");
+    for (const std::string &rule : config.enabled) options.opted_in.push_back(rule);
+    for (const std::string &rule : enable_flag) options.opted_in.push_back(opt_in_rule("--enable", rule));
     return options;
 }
 

@@ -1,6 +1,6 @@
 // migsafe: the offline checker.
-//   migsafe check [--format text|json|sarif|github] [--strict] [--require-lock-timeout] [--protect NAME[,NAME]]
-//                 [--config FILE] [--no-ignores] [--changed-since REV] PATH...
+//   migsafe check [--format text|json|sarif|github] [--strict] [--require-lock-timeout] [--enable RULE[,RULE]]
+//                 [--protect NAME[,NAME]] [--config FILE] [--no-ignores] [--changed-since REV] PATH...
 //   migsafe check --database URL [options] prisma/migrations
 //                 (only the migrations _prisma_migrations does not list, against that database)
 //   migsafe approve --reason TEXT [--valid-for INTERVAL] [--single-use] [--objects NAME[,NAME]] FILE...
@@ -45,6 +45,7 @@ struct CheckFlags {
     bool strict = false;
     bool no_ignores = false;
     bool require_lock_timeout = false;
+    std::vector<std::string> enable;  // --enable RULE[,RULE]: opt-in rules
     std::size_t block_size = 0;  // 0: CheckOptions' default
 };
 
@@ -63,7 +64,7 @@ int run_check(const CheckFlags &flags) {
     migsafe::cli::Config config;
     if (!flags.config.empty()) config = migsafe::cli::load_config(flags.config);
     migsafe::cli::CheckOptions options = migsafe::cli::merge(config, flags.protect, flags.strict, !flags.no_ignores,
-                                                                         flags.require_lock_timeout);
+                                                                         flags.require_lock_timeout, flags.enable);
     if (flags.block_size > 0) options.block_size = flags.block_size;
     for (const std::string &note : migsafe::cli::validate_protected(options.protect))
         fmt::print(stderr, "migsafe: note: {}\n", note);
@@ -142,9 +143,12 @@ int main(int argc, char **argv) {
         ->delimiter(',')
         ->allow_extra_args(false);
     check->add_option("--config", flags.config,
-                      "JSON configuration: protect, disable, severity, strict, require_lock_timeout");
+                      "JSON configuration: protect, disable, severity, strict, require_lock_timeout, enable");
     check->add_flag("--require-lock-timeout", flags.require_lock_timeout,
                     "report ACCESS EXCLUSIVE locks taken with no SET lock_timeout before them (missing-lock-timeout)");
+    check->add_option("--enable", flags.enable, "switch on opt-in rules (int-primary-key, missing-lock-timeout)")
+        ->delimiter(',')
+        ->allow_extra_args(false);
     check->add_flag("--no-ignores", flags.no_ignores, "report what -- migsafe-ignore comments suppress");
     // Bytes read at a time; not in --help: the tests check that any block
     // size gives the same output (test/cli/blocks).

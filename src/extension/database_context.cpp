@@ -6,6 +6,7 @@
 
 extern "C" {
 #include "access/heapam.h"
+#include "access/xact.h"
 #include "access/tableam.h"
 #include "catalog/heap.h"
 #include "catalog/namespace.h"
@@ -583,6 +584,32 @@ bool DatabaseContext::partitioned_table(const RelName &table) const {
     return OidIsValid(relid) && pg_call([&] { return get_rel_relkind(relid); }) == RELKIND_PARTITIONED_TABLE;
 }
 
+namespace {
+
+// Whether the relation's constraint of this name is not yet validated and
+// has a catalog row written by the running transaction (or one of its
+// subtransactions): added NOT VALID in it. An already validated one makes
+// VALIDATE a no-op. Inside pg_call.
+bool constraint_is_transactions_own(Oid relid, const char *constraint) {
+    Oid constraint_oid = get_relation_constraint_oid(relid, constraint, true);
+    if (!OidIsValid(constraint_oid)) return false;
+    HeapTuple tuple = SearchSysCache1(CONSTROID, ObjectIdGetDatum(constraint_oid));
+    if (!HeapTupleIsValid(tuple)) return false;
+    bool own = !reinterpret_cast<Form_pg_constraint>(GETSTRUCT(tuple))->convalidated &&
+               TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetXmin(tuple->t_data));
+    ReleaseSysCache(tuple);
+    return own;
+}
+
+}  // namespace
+
+bool DatabaseContext::constraint_created_in_transaction(const RelName &table, const std::string &constraint) const {
+    Oid relid = resolve_relation(table);
+    if (!OidIsValid(relid)) return false;
+    const char *name = constraint.c_str();
+    return pg_call([&] { return constraint_is_transactions_own(relid, name); });
+}
+
 bool DatabaseContext::check_implied_by_not_null(const RelName &table, const std::string &constraint,
                                                 bool with_children) const {
     Oid relid = resolve_relation(table);
@@ -741,7 +768,7 @@ bool DatabaseContext::lock_timeout_in_effect() const {
 }
 
 bool DatabaseContext::opted_in(std::string_view rule) const {
-    return rule == "missing-lock-timeout" && settings::require_lock_timeout;
+    return (rule == "missing-lock-timeout" && settings::require_lock_timeout) || settings::rule_enabled(rule);
 }
 
 }  // namespace migsafe

@@ -1,10 +1,17 @@
 #include "settings.hpp"
 
+#include "../classifier/catalogue.hpp"
+
 #include <climits>
+#include <cstdint>
+#include <cstdlib>
 
 extern "C" {
 #include "postgres.h"
+#include "nodes/pg_list.h"
+#include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/varlena.h"
 }
 
 namespace migsafe::settings {
@@ -25,7 +32,54 @@ const struct config_enum_entry review_action_options[] = {
     {nullptr, 0, false},
 };
 
+// migsafe.enable_rules, parsed: bit i is rule_info(i) (the catalogue has
+// fewer than 64 rules, which the classifier checks too).
+std::uint64_t enabled_rules = 0;
+
+// check_hook of migsafe.enable_rules: a comma-separated list of opt-in rule
+// ids; the parsed set goes to the assign hook through *extra (malloc'ed, as
+// PostgreSQL requires). Plain C inside: no exception, nothing to destroy.
+bool check_enable_rules(char **newval, void **extra, GucSource) {
+    char *copy = pstrdup(*newval);
+    List *names = NIL;
+    if (!SplitIdentifierString(copy, ',', &names)) {
+        GUC_check_errdetail("A comma-separated list of opt-in rule ids is expected.");
+        return false;
+    }
+    std::uint64_t set = 0;
+    ListCell *cell;
+    foreach (cell, names) {
+        const char *id = static_cast<const char *>(lfirst(cell));
+        std::size_t index = 0;
+        while (index < rule_count() && strcmp(rule_info(index).id, id) != 0) ++index;
+        if (index == rule_count() || index >= 64) {
+            GUC_check_errdetail("Unknown rule \"%s\" (SELECT id FROM migsafe_rules() lists them).", id);
+            return false;
+        }
+        if (!rule_info(index).opt_in) {
+            GUC_check_errdetail("Rule \"%s\" is not opt-in: it always runs.", id);
+            return false;
+        }
+        set |= std::uint64_t{1} << index;
+    }
+    auto *parsed = static_cast<std::uint64_t *>(std::malloc(sizeof(std::uint64_t)));
+    if (parsed == nullptr) return false;
+    *parsed = set;
+    *extra = parsed;
+    return true;
+}
+
+void assign_enable_rules(const char *, void *extra) {
+    enabled_rules = extra != nullptr ? *static_cast<std::uint64_t *>(extra) : 0;
+}
+
 }  // namespace
+
+bool rule_enabled(std::string_view id) {
+    for (std::size_t index = 0; index < rule_count() && index < 64; ++index)
+        if (id == rule_info(index).id) return (enabled_rules >> index) & 1;
+    return false;
+}
 
 // Initial values equal the boot values below (PostgreSQL checks this).
 int mode = mode_enforce;
@@ -35,6 +89,7 @@ char *approved_migration = nullptr;
 int max_rewrite_size_kb = 100 * 1024;
 bool state_write = false;
 bool require_lock_timeout = false;
+char *enable_rules = nullptr;
 int ddl_lock_timeout_ms = 0;
 int mass_change_min_rows = 1000;
 int session_script_window_s = 600;
@@ -70,6 +125,11 @@ void define() {
                              "(rule missing-lock-timeout).",
                              "A review finding: it follows migsafe.review_action.", &require_lock_timeout, false,
                              PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomStringVariable("migsafe.enable_rules",
+                               "Opt-in rules switched on, comma-separated (int-primary-key, missing-lock-timeout).",
+                               "Their findings are review findings: they follow migsafe.review_action.",
+                               &enable_rules, "", PGC_SUSET, GUC_LIST_INPUT, check_enable_rules,
+                               assign_enable_rules, nullptr);
     // User-settable: it can only make a migration fail faster, never let a
     // dangerous statement through.
     DefineCustomIntVariable("migsafe.ddl_lock_timeout",

@@ -3,6 +3,8 @@
 // SET, set_config(), RESET or ALTER ROLE/DATABASE ... SET.
 #pragma once
 
+#include <string_view>
+
 namespace migsafe::settings {
 
 // migsafe.mode
@@ -16,6 +18,7 @@ extern bool require_registered_approval;
 extern char *approved_migration;  // "" when unset
 extern int max_rewrite_size_kb;   // migsafe.max_rewrite_size; -1: no limit
 extern bool require_lock_timeout; // migsafe.require_lock_timeout (the opt-in rule missing-lock-timeout)
+extern char *enable_rules;        // migsafe.enable_rules: opt-in rule ids, comma-separated
 extern int ddl_lock_timeout_ms;   // migsafe.ddl_lock_timeout; 0: off
 extern int mass_change_min_rows;  // migsafe.mass_change_min_rows; 0: the by-effect layer is off
 extern int session_script_window_s;  // migsafe.session_script_window; 0: the script is the transaction
@@ -27,6 +30,9 @@ extern bool state_write;
 // Registers the settings and reserves the "migsafe." prefix, so that a typo
 // such as migsafe.mdoe is an error instead of a silent placeholder.
 void define();
+
+// Whether migsafe.enable_rules names this rule.
+bool rule_enabled(std::string_view id);
 
 const char *mode_name();
 const char *review_action_name();

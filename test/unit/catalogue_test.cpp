@@ -68,6 +68,9 @@ const std::map<std::string, Severity> kDesignedRules{
     {"cluster", Severity::review},
     // rule coverage against peer linters
     {"detach-partition-not-concurrently", Severity::review},
+    {"validate-in-same-transaction", Severity::review},
+    {"int-primary-key", Severity::review},
+    {"add-exclusion-constraint", Severity::review},
     // issue "The DML guard judges what a statement does to the rows"
     {"mass-delete", Severity::dangerous},
     {"mass-update", Severity::dangerous},
@@ -122,6 +125,10 @@ const std::map<std::string, std::string> kExamples{
     {"vacuum-full", "VACUUM FULL t;"},
     {"cluster", "CLUSTER t USING i;"},
     {"detach-partition-not-concurrently", "ALTER TABLE t DETACH PARTITION t_2025;"},
+    {"validate-in-same-transaction",
+     "ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID; ALTER TABLE t VALIDATE CONSTRAINT c;"},
+    {"int-primary-key", "CREATE TABLE t (id serial PRIMARY KEY);"},
+    {"add-exclusion-constraint", "ALTER TABLE t ADD CONSTRAINT x EXCLUDE USING gist (r WITH &&);"},
 };
 
 TEST(Catalogue, HasTheDesignedRules) {

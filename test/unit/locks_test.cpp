@@ -130,6 +130,20 @@ TEST(AddCheckValidating, WithoutNotValid) {
               Strings{"1:1:1 add-unique-constraint review o"});  // another rule's business
 }
 
+TEST(AddExclusionConstraint, OnAnExistingTable) {
+    Findings findings = of_rule(check("ALTER TABLE bookings ADD CONSTRAINT no_overlap EXCLUDE USING gist "
+                                      "(room WITH =, during WITH &&);"),
+                                "add-exclusion-constraint");
+    ASSERT_EQ(findings.size(), 1u);
+    EXPECT_EQ(summary(findings[0]), "1:1:1 add-exclusion-constraint review bookings");
+    EXPECT_TRUE(mentions(findings[0].message, {"ADD EXCLUDE no_overlap", "ACCESS EXCLUSIVE"})) << findings[0].message;
+    for (const char *sql : {"CREATE TABLE bookings (room int, during tstzrange);\n"
+                            "ALTER TABLE bookings ADD CONSTRAINT no_overlap EXCLUDE USING gist (room WITH =, during WITH &&);",
+                            "CREATE TABLE b (r tstzrange, EXCLUDE USING gist (r WITH &&));",
+                            "-- ALTER TABLE bookings ADD EXCLUDE USING gist (r WITH &&);\nSELECT 'ADD EXCLUDE';"})
+        EXPECT_TRUE(of_rule(check(sql), "add-exclusion-constraint").empty()) << sql;
+}
+
 TEST(VacuumFullAndCluster, Rewrites) {
     EXPECT_EQ(lock_rules("VACUUM FULL events; VACUUM (FULL, ANALYZE) logs;").size(), 2u);
     EXPECT_EQ(lock_rules("VACUUM FULL;"), Strings{"1:1:1 vacuum-full review"});

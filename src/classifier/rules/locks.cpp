@@ -2,10 +2,10 @@
 // as they scan, build or rewrite, while every write (or every query) waits:
 // create-index-not-concurrently, reindex-not-concurrently,
 // add-foreign-key-validating, add-check-validating, add-unique-constraint,
-// add-primary-key, set-not-null, add-column-not-null-no-default,
+// add-primary-key, add-exclusion-constraint, set-not-null, add-column-not-null-no-default,
 // add-column-volatile-default, set-logged-unlogged, set-tablespace,
 // set-access-method, vacuum-full, cluster, detach-partition-not-concurrently,
-// missing-lock-timeout (opt-in).
+// validate-in-same-transaction, missing-lock-timeout (opt-in).
 // Tables created earlier in the script (or, in the database, the
 // transaction) are exempt: nobody else uses them yet. Where a catalog fact
 // decides (a validated CHECK, an empty table, a function's volatility), the
@@ -157,6 +157,18 @@ void check_add_primary_key(RuleInput &in) {
     });
 }
 
+// An exclusion constraint builds its index under ACCESS EXCLUSIVE, and
+// PostgreSQL has no USING INDEX form for it: there is no online way.
+void check_add_exclusion_constraint(RuleInput &in) {
+    for_each_index_constraint(in, CONSTR_EXCLUSION, [&](const RelName &table, const Constraint *exclusion,
+                                                        const ColumnDef *) {
+        in.report(kStatementStart, table.display(),
+                  constraint_clause("ADD EXCLUDE", "EXCLUDE", exclusion, nullptr) + " builds its index on " +
+                      table.display() + " and checks every row while every query on it waits (ACCESS EXCLUSIVE "
+                      "lock); PostgreSQL has no online way to add one");
+    });
+}
+
 void check_set_not_null(RuleInput &in) {
     for_each_alter_command(in, {AT_SetNotNull}, [&](const RelName &table, const AlterTableCmd *cmd) {
         if (cmd->name == nullptr || in.column_is_new(table, cmd->name)) return;
@@ -272,6 +284,25 @@ void check_detach_partition_not_concurrently(RuleInput &in) {
                   "DETACH PARTITION " + (partition->name != nullptr ? rel_name(partition->name).display() : "") +
                       " without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on " + table.display() +
                       ": every query on the partitioned table, whichever partition it reads, waits");
+    });
+}
+
+// ADD CONSTRAINT ... NOT VALID commits at once and VALIDATE CONSTRAINT then
+// takes only SHARE UPDATE EXCLUSIVE; in one transaction, though, the scan
+// runs while ADD's lock (ACCESS EXCLUSIVE for a CHECK, SHARE ROW EXCLUSIVE
+// on both tables for a foreign key) is still held, and NOT VALID gains
+// nothing.
+void check_validate_in_same_transaction(RuleInput &in) {
+    for_each_alter_command(in, {AT_ValidateConstraint}, [&](const RelName &table, const AlterTableCmd *cmd) {
+        if (cmd->name == nullptr) return;
+        if (!in.script.constraint_added_not_valid(table, cmd->name) &&
+            !in.context.constraint_created_in_transaction(table, cmd->name))
+            return;
+        in.report(kStatementStart, table.display() + "." + quote_ident(cmd->name),
+                  "VALIDATE CONSTRAINT " + quote_ident(cmd->name) + " runs in the same transaction as the ADD "
+                  "CONSTRAINT ... NOT VALID that created it: the scan of " + table.display() +
+                  " runs under the lock ADD took (ACCESS EXCLUSIVE for a CHECK, SHARE ROW EXCLUSIVE for a foreign "
+                  "key), held until commit, so NOT VALID gains nothing");
     });
 }
 

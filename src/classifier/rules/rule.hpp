@@ -148,6 +148,7 @@ void check_add_foreign_key_validating(RuleInput &);
 void check_add_check_validating(RuleInput &);
 void check_add_unique_constraint(RuleInput &);
 void check_add_primary_key(RuleInput &);
+void check_add_exclusion_constraint(RuleInput &);
 void check_set_not_null(RuleInput &);
 void check_add_column_not_null_no_default(RuleInput &);
 void check_set_logged_unlogged(RuleInput &);
@@ -156,6 +157,8 @@ void check_set_access_method(RuleInput &);
 void check_vacuum_full(RuleInput &);
 void check_cluster(RuleInput &);
 void check_detach_partition_not_concurrently(RuleInput &);
+void check_validate_in_same_transaction(RuleInput &);
+void check_int_primary_key(RuleInput &);
 void check_add_column_volatile_default(RuleInput &);
 void check_missing_lock_timeout(RuleInput &);
 

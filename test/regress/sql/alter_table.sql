@@ -50,7 +50,8 @@ CREATE TABLE t (id int CONSTRAINT t_pk PRIMARY KEY);
 ALTER TABLE t DROP CONSTRAINT t_pk;
 $sql$);
 -- the safe SET NOT NULL (docs/rules/set-not-null.md) as one script: its
--- last step drops a CHECK the NOT NULL now implies, which loses nothing
+-- last step drops a CHECK the NOT NULL now implies, which loses nothing;
+-- one script is one transaction, so the VALIDATE is reported
 SELECT statement, rule, severity, object FROM migsafe_check($sql$
 ALTER TABLE "User" ADD CONSTRAINT "User_email_not_null" CHECK ("email" IS NOT NULL) NOT VALID;
 ALTER TABLE "User" VALIDATE CONSTRAINT "User_email_not_null";
@@ -95,7 +96,9 @@ DROP TYPE nn_pair;
 -- near misses: adding, validating or renaming a constraint, dropping NOT NULL,
 -- a default, or an identity
 SELECT statement, rule, object FROM migsafe_check($sql$
+BEGIN;
 ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;
+COMMIT;
 ALTER TABLE t VALIDATE CONSTRAINT c;
 ALTER TABLE t RENAME CONSTRAINT c TO c2;
 ALTER TABLE t ALTER COLUMN a DROP NOT NULL;

@@ -1,0 +1,75 @@
+-- Rules whose database answer reads the catalog: validate-in-same-transaction
+-- knows a constraint the running transaction added NOT VALID, also when the
+-- statements arrive one at a time; migsafe.enable_rules switches opt-in
+-- rules on and refuses anything else. review_action = block, so that each
+-- finding is a refusal, which must leave the table as it was.
+CREATE TABLE orders (id bigint PRIMARY KEY, total int);
+INSERT INTO orders VALUES (1, 10), (2, 20);
+SET migsafe.mode = enforce;
+SET migsafe.review_action = block;
+\set VERBOSITY terse
+
+-- validate-in-same-transaction: ADD ... NOT VALID, then VALIDATE, one
+-- statement at a time in one transaction: refused, nothing left behind
+BEGIN;
+ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0) NOT VALID;
+ALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;
+ROLLBACK;
+SELECT count(*) AS constraints FROM pg_constraint WHERE conrelid = 'orders'::regclass AND contype = 'c';
+-- the same in a subtransaction that was released: still the transaction's own
+BEGIN;
+SAVEPOINT s;
+ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0) NOT VALID;
+RELEASE SAVEPOINT s;
+ALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;
+ROLLBACK;
+-- a foreign key too
+CREATE TABLE customers (id bigint PRIMARY KEY);
+INSERT INTO customers VALUES (1);
+ALTER TABLE orders ADD COLUMN customer_id bigint;
+CREATE INDEX CONCURRENTLY orders_customer_id ON orders (customer_id);
+BEGIN;
+ALTER TABLE orders ADD CONSTRAINT orders_customer_fkey FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;
+ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_fkey;
+ROLLBACK;
+-- two transactions, the safe form: both run, and the constraint is validated
+ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0) NOT VALID;
+ALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;
+SELECT conname, convalidated FROM pg_constraint WHERE conrelid = 'orders'::regclass AND contype = 'c';
+-- validating it again, in a transaction that did not add it: no finding
+BEGIN;
+ALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;
+COMMIT;
+-- a table the transaction created is exempt
+BEGIN;
+CREATE TABLE fresh (a int);
+ALTER TABLE fresh ADD CONSTRAINT fresh_a CHECK (a > 0) NOT VALID;
+ALTER TABLE fresh VALIDATE CONSTRAINT fresh_a;
+ROLLBACK;
+-- migsafe_check() reads the script: one query, one transaction
+SELECT rule, object FROM migsafe_check($$ALTER TABLE orders ADD CONSTRAINT c CHECK (total > 0) NOT VALID;
+ALTER TABLE orders VALIDATE CONSTRAINT c;$$);
+SELECT * FROM orders ORDER BY id;
+
+-- migsafe.enable_rules: only opt-in rules, by id
+SET migsafe.enable_rules = 'drop-table';
+SET migsafe.enable_rules = 'no-such-rule';
+SET migsafe.enable_rules = 'int-primary-key, missing-lock-timeout';
+SHOW migsafe.enable_rules;
+SET migsafe.enable_rules = 'int-primary-key';
+CREATE TABLE ids (id serial PRIMARY KEY);
+SELECT to_regclass('ids') AS not_created;
+SELECT rule, object FROM migsafe_check('CREATE TABLE ids (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY)');
+CREATE TABLE big_ids (id bigserial PRIMARY KEY);
+RESET migsafe.enable_rules;
+CREATE TABLE ids (id serial PRIMARY KEY);
+SELECT rule FROM migsafe_check('CREATE TABLE ids2 (id int PRIMARY KEY)');
+-- an application role cannot change it
+CREATE ROLE coverage_app;
+SET ROLE coverage_app;
+SET migsafe.enable_rules = '';
+RESET ROLE;
+DROP ROLE coverage_app;
+SET migsafe.mode = off;
+DROP TABLE ids, big_ids, orders, customers;
+TRUNCATE migsafe.audit_log;

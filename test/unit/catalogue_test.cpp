@@ -68,6 +68,9 @@ const std::map<std::string, Severity> kDesignedRules{
     {"cluster", Severity::review},
     // rule coverage against peer linters
     {"detach-partition-not-concurrently", Severity::review},
+    {"rename-enum-value", Severity::review},
+    {"alter-domain-add-constraint", Severity::review},
+    {"identifier-too-long", Severity::review},
     // issue "The DML guard judges what a statement does to the rows"
     {"mass-delete", Severity::dangerous},
     {"mass-update", Severity::dangerous},
@@ -122,6 +125,9 @@ const std::map<std::string, std::string> kExamples{
     {"vacuum-full", "VACUUM FULL t;"},
     {"cluster", "CLUSTER t USING i;"},
     {"detach-partition-not-concurrently", "ALTER TABLE t DETACH PARTITION t_2025;"},
+    {"rename-enum-value", "ALTER TYPE mood RENAME VALUE 'sad' TO 'unhappy';"},
+    {"alter-domain-add-constraint", "ALTER DOMAIN zip ADD CONSTRAINT five CHECK (length(VALUE) = 5);"},
+    {"identifier-too-long", "CREATE TABLE t (a_column_name_that_goes_on_and_on_well_past_the_limit_of_postgres int);"},
 };
 
 TEST(Catalogue, HasTheDesignedRules) {

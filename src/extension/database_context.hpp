@@ -55,6 +55,7 @@ public:
     bool partitioned_table(const RelName &table) const override;
     bool check_implied_by_not_null(const RelName &table, const std::string &constraint,
                                    bool with_children) const override;
+    std::optional<int> domain_columns(const RelName &domain) const override;
     std::optional<bool> table_is_empty(const RelName &table) const override;
     std::optional<bool> function_is_volatile(const List *name) const override;
     bool lock_timeout_in_effect() const override;

@@ -132,6 +132,11 @@ constexpr Rule kRules[] = {
       "Running code still uses the old name: add the new column, write to both, backfill, "
       "switch reads, then drop the old column."},
      check_rename_column, T_RenameStmt},
+    {{"rename-enum-value", review, "ALTER TYPE ... RENAME VALUE of an existing enum type",
+      "Running code still writes and compares the old label: add the new label (ALTER TYPE ... ADD "
+      "VALUE), move rows and code to it, then stop using the old one (PostgreSQL cannot drop an enum "
+      "value; to be rid of it, replace the type)."},
+     check_rename_enum_value, T_AlterEnumStmt},
     {{"drop-index", review, "DROP INDEX of an existing index",
       "Queries that used the index get slower at once: check pg_stat_user_indexes.idx_scan "
       "first, and use DROP INDEX CONCURRENTLY to avoid blocking the table."},
@@ -219,6 +224,14 @@ constexpr Rule kRules[] = {
       "commits at once, and VALIDATE alone takes a SHARE UPDATE EXCLUSIVE lock that lets reads and writes go "
       "on while it scans."},
      check_validate_in_same_transaction, T_AlterTableStmt},
+    {{"alter-domain-add-constraint", review,
+      "ALTER DOMAIN ... ADD CONSTRAINT without NOT VALID, or SET NOT NULL, of an existing domain",
+      "Add the constraint as a CHECK with NOT VALID (ALTER DOMAIN ... ADD CONSTRAINT ... CHECK (...) NOT VALID: "
+      "instant, and new values are checked at once), then run ALTER DOMAIN ... VALIDATE CONSTRAINT in its own "
+      "transaction at a quiet time, with a lock_timeout: it checks the stored rows and, in PostgreSQL 15, still "
+      "blocks writes to those tables while it scans. SET NOT NULL has no NOT VALID form: use CHECK (VALUE IS NOT "
+      "NULL) NOT VALID instead."},
+     check_alter_domain_add_constraint, T_AlterDomainStmt},
     {{"missing-lock-timeout", review,
       "(opt-in: --require-lock-timeout, migsafe.require_lock_timeout) a statement taking an ACCESS "
       "EXCLUSIVE lock on an existing table with no SET lock_timeout before it",
@@ -233,6 +246,11 @@ constexpr Rule kRules[] = {
       "of an existing key later rewrites the table and the tables that reference it.",
       true},
      check_int_primary_key},
+    {{"identifier-too-long", review,
+      "an identifier longer than 63 bytes (NAMEDATALEN - 1), which PostgreSQL truncates with only a NOTICE",
+      "Use a name of at most 63 bytes (the same name the application uses); names that share their "
+      "first 63 bytes name the same object."},
+     check_identifier_too_long},
     {{"do-block", review, "DO block: runs immediately, but its statements cannot be read ahead",
       "migsafe in the database checks every statement of the block as it runs; prefer plain "
       "SQL statements in migrations so that offline checks can see them."},

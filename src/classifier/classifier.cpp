@@ -104,7 +104,7 @@ void Classifier::classify(const Script &piece, bool several_statements, Findings
     for (const Statement &statement : piece.statements) {
         context_.before_statement();
         ++index;
-        RuleInput input(statement, index, several_statements, state_, context_, lines, out);
+        RuleInput input(statement, index, several_statements, state_, context_, piece.text, lines, out);
         int kind = nodeTag(statement.node);
         if (kind < 0 || kind >= kKinds) kind = T_Invalid;  // the rules that read any statement
         for (int i = 0; i < by_kind.count[kind]; ++i) {

@@ -18,11 +18,13 @@
 
 namespace migsafe {
 
-// One statement of a script: its raw parse tree and the byte offset of its
-// first token in the script text.
+// One statement of a script: its raw parse tree, the byte offset of its
+// first token in the script text, and its length in bytes from there (-1
+// when the front door does not know it: up to the end of the text).
 struct Statement {
     Node *node = nullptr;
     int location = 0;
+    int length = -1;
 };
 
 // A script, or a piece of one: the CLI reads a long script piece by piece,
@@ -151,6 +153,11 @@ public:
     // Whether the name is a partitioned table (no storage of its own).
     // Offline: false.
     virtual bool partitioned_table(const RelName &) const { return false; }
+    // How many table columns ALTER DOMAIN ... ADD CONSTRAINT or SET NOT NULL
+    // of this domain checks (0: none, so it checks nothing), or nullopt
+    // ("cannot know", as offline, or when a type built on the domain, other
+    // than a domain over it or its array type, may store its values).
+    virtual std::optional<int> domain_columns(const RelName &) const { return std::nullopt; }
     // Whether the table certainly holds no row, nor any of its children and
     // partitions (no page, or only dead rows; a row another transaction has
     // not committed yet counts): true, false, or nullopt ("cannot know",

@@ -5,12 +5,15 @@
 #include "session_objects.hpp"
 
 extern "C" {
+#include "access/genam.h"
 #include "access/heapam.h"
 #include "access/xact.h"
 #include "access/tableam.h"
 #include "catalog/heap.h"
 #include "catalog/namespace.h"
+#include "catalog/indexing.h"
 #include "catalog/pg_constraint.h"
+#include "catalog/pg_depend.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
@@ -634,6 +637,65 @@ bool DatabaseContext::check_implied_by_not_null(const RelName &table, const std:
         if (member_attnum <= 0 || !attribute_not_null(member, member_attnum)) return false;
     }
     return true;
+}
+
+// ---- Domains ---------------------------------------------------------------------
+
+namespace {
+
+// What ALTER DOMAIN ... ADD CONSTRAINT / SET NOT NULL checks, found the way
+// PostgreSQL finds it (get_rels_with_domain, typecmds.c): pg_depend's
+// entries on the type. Counted: the columns of tables and materialized views
+// of the type, of a domain over it, or of an array of either (PostgreSQL
+// checks the first two and refuses the statement for the arrays: either way
+// the column is in use). Not counted: columns of views and foreign tables,
+// which store nothing PostgreSQL checks (a partitioned table's partitions
+// are tables of their own). -1 ("cannot know", judged as in use) for any
+// other type built on it (a composite type's column, a range type), whose
+// values may be stored anywhere. Plain C: it runs inside pg_call().
+int domain_columns_of(Oid type, int depth) {
+    if (depth > 32) return -1;  // PostgreSQL's own walk would recurse as deep
+    Relation depend = table_open(DependRelationId, AccessShareLock);
+    ScanKeyData key[2];
+    ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber, F_OIDEQ,
+                ObjectIdGetDatum(TypeRelationId));
+    ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(type));
+    SysScanDesc scan = systable_beginscan(depend, DependReferenceIndexId, true, nullptr, 2, key);
+    int columns = 0;
+    HeapTuple tuple;
+    while (columns >= 0 && HeapTupleIsValid(tuple = systable_getnext(scan))) {
+        auto *dependent = reinterpret_cast<Form_pg_depend>(GETSTRUCT(tuple));
+        if (dependent->classid == RelationRelationId && dependent->objsubid > 0) {
+            char kind = get_rel_relkind(dependent->objid);
+            if (kind == RELKIND_RELATION || kind == RELKIND_MATVIEW)
+                ++columns;
+            else if (kind != RELKIND_VIEW && kind != RELKIND_FOREIGN_TABLE && kind != RELKIND_PARTITIONED_TABLE)
+                columns = -1;  // a composite type's column (or a kind unknown here)
+        } else if (dependent->classid == TypeRelationId) {
+            bool over = get_typtype(dependent->objid) == TYPTYPE_DOMAIN || get_element_type(dependent->objid) == type;
+            int more = over ? domain_columns_of(dependent->objid, depth + 1) : -1;
+            columns = more < 0 ? -1 : columns + more;
+        }
+    }
+    systable_endscan(scan);
+    table_close(depend, AccessShareLock);
+    return columns;
+}
+
+}  // namespace
+
+std::optional<int> DatabaseContext::domain_columns(const RelName &domain) const {
+    const char *schema = domain.schema.empty() ? nullptr : domain.schema.c_str();
+    const char *name = domain.name.c_str();
+    int columns = pg_call([&] {
+        List *names = schema != nullptr ? list_make2(makeString(pstrdup(schema)), makeString(pstrdup(name)))
+                                        : list_make1(makeString(pstrdup(name)));
+        Oid typid = LookupTypeNameOid(nullptr, makeTypeNameFromNameList(names), true);
+        if (!OidIsValid(typid) || get_typtype(typid) != TYPTYPE_DOMAIN) return -1;
+        return domain_columns_of(typid, 0);
+    });
+    if (columns < 0) return std::nullopt;
+    return columns;
 }
 
 // ---- Empty tables ------------------------------------------------------------

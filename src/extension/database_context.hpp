@@ -56,6 +56,7 @@ public:
     bool constraint_created_in_transaction(const RelName &table, const std::string &constraint) const override;
     bool check_implied_by_not_null(const RelName &table, const std::string &constraint,
                                    bool with_children) const override;
+    std::optional<int> domain_columns(const RelName &domain) const override;
     std::optional<bool> table_is_empty(const RelName &table) const override;
     std::optional<bool> function_is_volatile(const List *name) const override;
     bool lock_timeout_in_effect() const override;

@@ -119,7 +119,7 @@ void judge(Node *node, const char *source, int location, int length) {
     run_guarded([&]() -> Datum {
         Script script;
         script.text = source;
-        script.statements.push_back({node, location >= 0 ? location : 0});
+        script.statements.push_back({node, location >= 0 ? location : 0, location >= 0 && length > 0 ? length : -1});
         guard::judge(script, statement_text(source, location, length));
         return (Datum)0;
     });

@@ -105,7 +105,10 @@ void add_statements(Script &script, std::string_view text, const List *raw_state
         const ListCell *cell;
         foreach (cell, raw_statements) {
             const auto *raw = lfirst_node(RawStmt, cell);
-            script.statements.push_back({raw->stmt, first_token_in(scratch, text, raw->stmt_location, raw->stmt_len)});
+            int first = first_token_in(scratch, text, raw->stmt_location, raw->stmt_len);
+            // stmt_len 0: the statement runs to the end of the text.
+            int length = raw->stmt_len > 0 ? raw->stmt_location + raw->stmt_len - first : -1;
+            script.statements.push_back({raw->stmt, first, length >= 0 ? length : -1});
         }
     } catch (...) {
         delete_context(scratch);

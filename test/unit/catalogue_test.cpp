@@ -71,6 +71,9 @@ const std::map<std::string, Severity> kDesignedRules{
     {"validate-in-same-transaction", Severity::review},
     {"int-primary-key", Severity::review},
     {"add-exclusion-constraint", Severity::review},
+    {"rename-enum-value", Severity::review},
+    {"alter-domain-add-constraint", Severity::review},
+    {"identifier-too-long", Severity::review},
     // issue "The DML guard judges what a statement does to the rows"
     {"mass-delete", Severity::dangerous},
     {"mass-update", Severity::dangerous},
@@ -129,6 +132,9 @@ const std::map<std::string, std::string> kExamples{
      "ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID; ALTER TABLE t VALIDATE CONSTRAINT c;"},
     {"int-primary-key", "CREATE TABLE t (id serial PRIMARY KEY);"},
     {"add-exclusion-constraint", "ALTER TABLE t ADD CONSTRAINT x EXCLUDE USING gist (r WITH &&);"},
+    {"rename-enum-value", "ALTER TYPE mood RENAME VALUE 'sad' TO 'unhappy';"},
+    {"alter-domain-add-constraint", "ALTER DOMAIN zip ADD CONSTRAINT five CHECK (length(VALUE) = 5);"},
+    {"identifier-too-long", "CREATE TABLE t (a_column_name_that_goes_on_and_on_well_past_the_limit_of_postgres int);"},
 };
 
 TEST(Catalogue, HasTheDesignedRules) {

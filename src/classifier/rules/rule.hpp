@@ -13,6 +13,7 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace migsafe {
 
@@ -22,9 +23,9 @@ constexpr int kStatementStart = -1;
 class RuleInput {
 public:
     RuleInput(const Statement &statement, int index, bool several_statements, const ScriptState &script,
-              const Context &context, const LineIndex &lines, Findings &out)
+              const Context &context, std::string_view text, const LineIndex &lines, Findings &out)
         : stmt(statement.node), several_statements(several_statements), script(script), context(context),
-          statement_(statement), index_(index), lines_(lines), out_(out) {}
+          statement_(statement), index_(index), text_(text), lines_(lines), out_(out) {}
 
     Node *const stmt;               // the statement's raw parse tree
     const bool several_statements;  // the script has more than this statement
@@ -68,6 +69,16 @@ public:
         return *altered_is_new_;
     }
 
+    // The statement's source text (from its first token; its locations are
+    // offsets in script_text()), and the text of the script or piece.
+    std::string_view statement_text() const {
+        auto start = static_cast<std::size_t>(std::clamp(statement_.location, 0, static_cast<int>(text_.size())));
+        return statement_.length >= 0 ? text_.substr(start, static_cast<std::size_t>(statement_.length))
+                                      : text_.substr(start);
+    }
+    std::string_view script_text() const { return text_; }
+    int statement_location() const { return statement_.location; }
+
     // Records a finding of the rule being run. location is a byte offset in
     // the script (a node's location), or kStatementStart.
     void report(int location, const std::string &object, const std::string &message);
@@ -80,6 +91,7 @@ public:
 private:
     const Statement &statement_;
     int index_;
+    std::string_view text_;
     const LineIndex &lines_;
     Findings &out_;
     const RuleInfo *rule_ = nullptr;
@@ -137,8 +149,10 @@ void check_protected_table(RuleInput &);
 void check_alter_column_type(RuleInput &);
 void check_rename_table(RuleInput &);
 void check_rename_column(RuleInput &);
+void check_rename_enum_value(RuleInput &);
 void check_drop_index(RuleInput &);
 void check_drop_type(RuleInput &);
+void check_identifier_too_long(RuleInput &);
 void check_do_block(RuleInput &);
 void check_self_protection(RuleInput &);
 void check_concurrently_in_transaction(RuleInput &);
@@ -159,6 +173,7 @@ void check_cluster(RuleInput &);
 void check_detach_partition_not_concurrently(RuleInput &);
 void check_validate_in_same_transaction(RuleInput &);
 void check_int_primary_key(RuleInput &);
+void check_alter_domain_add_constraint(RuleInput &);
 void check_add_column_volatile_default(RuleInput &);
 void check_missing_lock_timeout(RuleInput &);
 

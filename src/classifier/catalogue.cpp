@@ -170,7 +170,9 @@ constexpr Rule kRules[] = {
       "Build the index first with CREATE UNIQUE INDEX CONCURRENTLY (alone in its file), then ADD "
       "CONSTRAINT ... UNIQUE USING INDEX, which is instant."},
      check_add_unique_constraint, T_AlterTableStmt},
-    {{"add-primary-key", review, "ALTER TABLE ... ADD PRIMARY KEY without USING INDEX on an existing table",
+    {{"add-primary-key", review,
+      "ALTER TABLE ... ADD PRIMARY KEY without USING INDEX on an existing table, or (database only) USING INDEX "
+      "on columns not yet NOT NULL",
       "Build the index first with CREATE UNIQUE INDEX CONCURRENTLY (alone in its file), make the "
       "columns NOT NULL safely, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX."},
      check_add_primary_key, T_AlterTableStmt},

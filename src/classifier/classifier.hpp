@@ -142,6 +142,14 @@ public:
                                            bool /*with_children*/) const {
         return false;
     }
+    // ADD PRIMARY KEY USING INDEX sets the index's key columns NOT NULL:
+    // those of them that are not NOT NULL yet (the index in the table's
+    // schema), or nullopt when the front door cannot know (offline, or no
+    // such index).
+    virtual std::optional<std::vector<std::string>> index_nullable_columns(const RelName &,
+                                                                           const std::string & /*index*/) const {
+        return std::nullopt;
+    }
     // Whether the table's constraint of this name was created by the
     // transaction now running (its catalog row is the transaction's own):
     // in the database the session is the script, so a VALIDATE sent on its

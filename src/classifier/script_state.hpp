@@ -72,6 +72,12 @@ public:
     // the NOT NULL guards what the CHECK guarded (drop-constraint).
     bool check_implied_by_not_null(const RelName &table, const std::string &constraint) const;
 
+    // Whether the script set the column NOT NULL (on the table and its
+    // children: not ONLY) and has not dropped it since.
+    bool column_set_not_null(const RelName &table, const std::string &column) const {
+        return not_null_columns_.contains(table, column);
+    }
+
     // Inside an explicit BEGIN ... COMMIT of the script.
     bool in_transaction_block() const { return in_block_; }
 

@@ -14,6 +14,7 @@ extern "C" {
 #include "catalog/indexing.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_depend.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
@@ -585,6 +586,46 @@ AttrNumber not_null_check_column(Oid relid, const char *constraint) {
 bool DatabaseContext::partitioned_table(const RelName &table) const {
     Oid relid = resolve_relation(table);
     return OidIsValid(relid) && pg_call([&] { return get_rel_relkind(relid); }) == RELKIND_PARTITIONED_TABLE;
+}
+
+namespace {
+
+// The key columns of the table's index of this name (in the table's schema)
+// that are not NOT NULL, as a List of C strings; false when there is no such
+// index of that table. Inside pg_call.
+bool index_nullable_key_columns(Oid relid, const char *index, List **columns) {
+    Oid index_oid = get_relname_relid(index, get_rel_namespace(relid));
+    if (!OidIsValid(index_oid)) return false;
+    HeapTuple tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index_oid));
+    if (!HeapTupleIsValid(tuple)) return false;
+    const auto *form = reinterpret_cast<Form_pg_index>(GETSTRUCT(tuple));
+    bool of_table = form->indrelid == relid;
+    for (int key = 0; of_table && key < form->indnkeyatts; ++key) {
+        AttrNumber attnum = form->indkey.values[key];
+        if (attnum <= 0) continue;  // an expression: PostgreSQL refuses it as a primary key anyway
+        HeapTuple attribute = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
+        if (!HeapTupleIsValid(attribute)) continue;
+        const auto *column = reinterpret_cast<Form_pg_attribute>(GETSTRUCT(attribute));
+        if (!column->attnotnull) *columns = lappend(*columns, pstrdup(NameStr(column->attname)));
+        ReleaseSysCache(attribute);
+    }
+    ReleaseSysCache(tuple);
+    return of_table;
+}
+
+}  // namespace
+
+std::optional<std::vector<std::string>> DatabaseContext::index_nullable_columns(const RelName &table,
+                                                                                const std::string &index) const {
+    Oid relid = resolve_relation(table);
+    if (!OidIsValid(relid)) return std::nullopt;
+    const char *name = index.c_str();
+    List *columns = NIL;
+    if (!pg_call([&] { return index_nullable_key_columns(relid, name, &columns); })) return std::nullopt;
+    std::vector<std::string> nullable;
+    ListCell *cell;
+    foreach (cell, columns) nullable.emplace_back(static_cast<const char *>(lfirst(cell)));
+    return nullable;
 }
 
 namespace {

@@ -21,6 +21,7 @@ public:
     std::map<std::string, bool> rewrites, proven, empty, volatile_functions;
     std::set<std::string> partitioned;  // partitioned tables, by name
     std::map<std::string, TypeChange> types;  // "table.column": its type and the new one
+    std::map<std::string, std::vector<std::string>> nullable_index_columns;  // "table.index"
     mutable std::vector<bool> explicit_casts;  // what type_change() was asked
     bool lock_timeout = false;
     bool require_lock_timeout = false;
@@ -41,6 +42,11 @@ public:
         return find(proven, table.display() + "." + column);
     }
     std::optional<bool> table_is_empty(const RelName &table) const override { return find(empty, table.display()); }
+    std::optional<std::vector<std::string>> index_nullable_columns(const RelName &table,
+                                                                   const std::string &index) const override {
+        auto it = nullable_index_columns.find(table.display() + "." + index);
+        return it == nullable_index_columns.end() ? std::nullopt : std::optional(it->second);
+    }
     bool partitioned_table(const RelName &table) const override { return partitioned.count(table.display()) > 0; }
     std::optional<bool> function_is_volatile(const List *name) const override {
         return find(volatile_functions, strVal(llast(name)));
@@ -169,6 +175,25 @@ TEST(SetNotNull, AValidatedCheckInTheDatabaseSkipsTheScan) {
 // The partitioned table's index on ONLY the parent builds nothing (the
 // recipe in docs/rules/create-index-not-concurrently.md); offline a table's
 // kind is unknown, and ON ONLY a plain table builds it in full.
+// USING INDEX is instant only on columns that are NOT NULL already: the
+// database knows the index's columns; offline it passes.
+TEST(AddPrimaryKey, UsingIndexOnNullableColumnsScansInTheDatabase) {
+    const std::string sql = "ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_id;";
+    EXPECT_TRUE(of_rule(check(sql), "add-primary-key").empty());
+    FactsContext context;
+    context.nullable_index_columns["accounts.accounts_id"] = {"id", "region"};
+    Findings findings = with(sql, context, "add-primary-key");
+    ASSERT_EQ(findings.size(), 1u);
+    EXPECT_TRUE(mentions(findings[0].message, {"USING INDEX accounts_id", "sets id, region NOT NULL", "scans"}))
+        << findings[0].message;
+    // Proven by a validated CHECK, or set NOT NULL earlier in the script: not scanned.
+    context.proven["accounts.region"] = true;
+    findings = with("ALTER TABLE accounts ALTER COLUMN id SET NOT NULL;\n" + sql, context, "add-primary-key");
+    EXPECT_TRUE(findings.empty()) << findings[0].message;
+    context.nullable_index_columns["accounts.accounts_id"] = {};
+    EXPECT_TRUE(with(sql, context, "add-primary-key").empty());
+}
+
 TEST(CreateIndexNotConcurrently, OnOnlyAPartitionedTableInTheDatabaseBuildsNothing) {
     FactsContext context;
     context.partitioned = {R"("Event")"};

@@ -148,12 +148,39 @@ void check_add_unique_constraint(RuleInput &in) {
     });
 }
 
+// ADD PRIMARY KEY USING INDEX is instant only when the index's columns are
+// NOT NULL already: otherwise PostgreSQL sets them NOT NULL, scanning every
+// row under ACCESS EXCLUSIVE (unless a validated CHECK proves it). Only the
+// database knows the index's columns; a SET NOT NULL earlier in the script
+// counts.
+std::vector<std::string> columns_to_scan(RuleInput &in, const RelName &table, const Constraint *primary) {
+    std::vector<std::string> scanned;
+    std::optional<std::vector<std::string>> nullable = in.context.index_nullable_columns(table, primary->indexname);
+    if (!nullable) return scanned;
+    for (const std::string &column : *nullable)
+        if (!in.script.column_set_not_null(table, column) && in.context.not_null_proven(table, column) != true)
+            scanned.push_back(quote_ident(column.c_str()));
+    return scanned;
+}
+
 void check_add_primary_key(RuleInput &in) {
     for_each_index_constraint(in, CONSTR_PRIMARY, [&](const RelName &table, const Constraint *primary,
                                                       const ColumnDef *column) {
         in.report(kStatementStart, table.display(),
                   constraint_clause("ADD PRIMARY KEY", "PRIMARY KEY", primary, column) + " builds a unique index on " +
                       table.display() + " (and checks its columns for NULLs) while every query on it waits");
+    });
+    for_each_alter_command(in, {AT_AddConstraint}, [&](const RelName &table, const AlterTableCmd *cmd) {
+        const auto *primary = castNode(Constraint, cmd->def);
+        if (primary->contype != CONSTR_PRIMARY || primary->indexname == nullptr) return;
+        std::vector<std::string> scanned = columns_to_scan(in, table, primary);
+        if (scanned.empty()) return;
+        std::string list;
+        for (const std::string &name : scanned) list += (list.empty() ? "" : ", ") + name;
+        in.report(kStatementStart, table.display(),
+                  "ADD PRIMARY KEY USING INDEX " + quote_ident(primary->indexname) + " sets " + list +
+                      " NOT NULL, which scans every row of " + table.display() +
+                      " under an ACCESS EXCLUSIVE lock: every query on it waits");
     });
 }
 

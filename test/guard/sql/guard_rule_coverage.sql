@@ -51,6 +51,21 @@ SELECT rule, object FROM migsafe_check($$ALTER TABLE orders ADD CONSTRAINT c CHE
 ALTER TABLE orders VALIDATE CONSTRAINT c;$$);
 SELECT * FROM orders ORDER BY id;
 
+-- add-primary-key USING INDEX: instant when the index's columns are NOT NULL
+-- already; otherwise PostgreSQL sets them NOT NULL, scanning the table
+CREATE TABLE accounts (id bigint, code text NOT NULL);
+INSERT INTO accounts VALUES (1, 'a'), (2, 'b');
+CREATE UNIQUE INDEX CONCURRENTLY accounts_id ON accounts (id);
+CREATE UNIQUE INDEX CONCURRENTLY accounts_code ON accounts (code);
+ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_id;
+SELECT conname FROM pg_constraint WHERE conrelid = 'accounts'::regclass;
+ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_code;
+SELECT conname FROM pg_constraint WHERE conrelid = 'accounts'::regclass;
+-- migsafe_check(): a SET NOT NULL earlier in the script counts
+SELECT rule, object, message FROM migsafe_check($$ALTER TABLE accounts ALTER COLUMN id SET NOT NULL;
+ALTER TABLE accounts ADD CONSTRAINT accounts_pkey2 PRIMARY KEY USING INDEX accounts_id;$$);
+SELECT rule, object, message FROM migsafe_check('ALTER TABLE accounts ADD CONSTRAINT accounts_pkey2 PRIMARY KEY USING INDEX accounts_id');
+
 -- migsafe.enable_rules: only opt-in rules, by id
 SET migsafe.enable_rules = 'drop-table';
 SET migsafe.enable_rules = 'no-such-rule';
@@ -71,5 +86,5 @@ SET migsafe.enable_rules = '';
 RESET ROLE;
 DROP ROLE coverage_app;
 SET migsafe.mode = off;
-DROP TABLE ids, big_ids, orders, customers;
+DROP TABLE ids, big_ids, orders, customers, accounts;
 TRUNCATE migsafe.audit_log;

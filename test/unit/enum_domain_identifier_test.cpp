@@ -149,7 +149,7 @@ TEST(AlterDomainAddConstraint, InTheDatabaseAnUnusedDomainChecksNothing) {
     EXPECT_FALSE(mentions(findings[0].message, {"may"})) << findings[0].message;
     findings = cli::check_sql("ALTER DOMAIN code SET NOT NULL;", context);
     ASSERT_EQ(findings.size(), 1u);
-    EXPECT_TRUE(mentions(findings[0].message, {"the 1 column of"})) << findings[0].message;
+    EXPECT_TRUE(mentions(findings[0].message, {"the one column of"})) << findings[0].message;
     // Unknown to the catalog: judged as offline.
     findings = cli::check_sql("ALTER DOMAIN other SET NOT NULL;", context);
     ASSERT_EQ(findings.size(), 1u);

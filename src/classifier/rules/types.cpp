@@ -65,7 +65,8 @@ void check_alter_domain_add_constraint(RuleInput &in) {
     std::optional<int> columns = in.context.domain_columns(domain);
     if (columns == 0) return;  // no column stores the domain: nothing to check
     std::string checked =
-        columns ? "checks every row of the " + std::to_string(*columns) + (*columns == 1 ? " column" : " columns") +
+        columns ? std::string("checks every row of ") +
+                      (*columns == 1 ? "the one column" : "the " + std::to_string(*columns) + " columns") +
                       " of that domain"
                 : "may check every row of every table column of that domain (it does whenever a column stores it)";
     in.report(kStatementStart, domain.display(),

@@ -239,6 +239,16 @@ end_recipe "detach-partition-not-concurrently: DETACH ... CONCURRENTLY alone in 
     "SELECT (SELECT count(*) FROM \"Event\"), (SELECT count(*) FROM \"Event_2025\"),
             NOT EXISTS (SELECT FROM pg_inherits WHERE inhrelid = '\"Event_2025\"'::regclass)" "1|2|t"
 
+begin_recipe rename-enum-value '
+CREATE TYPE mood AS ENUM ($$sad$$, $$ok$$);
+CREATE TABLE "Entry" (id int PRIMARY KEY, state mood);
+INSERT INTO "Entry" VALUES (1, $$sad$$), (2, $$ok$$), (3, $$sad$$);'
+recipe_step statements "ALTER TYPE mood ADD VALUE 'unhappy';"
+# "move the stored rows (UPDATE ... SET state = 'unhappy' WHERE state = 'sad', in batches)"
+recipe_step batches "UPDATE \"Entry\" SET state = 'unhappy' WHERE id IN (SELECT id FROM \"Entry\" WHERE state = 'sad' LIMIT 1);" "" prose
+end_recipe "rename-enum-value: add the new label, move the rows" "" \
+    "SELECT string_agg(state::text, ',' ORDER BY id) FROM \"Entry\"" "unhappy,ok,unhappy"
+
 begin_recipe drop-index '
 CREATE TABLE "Post" (id int PRIMARY KEY, title text);
 CREATE INDEX "Post_title_idx" ON "Post" (title);
@@ -252,6 +262,31 @@ SELECT stats_reset FROM pg_stat_database WHERE datname = current_database();"
 recipe_step statements 'DROP INDEX CONCURRENTLY "Post_title_idx";'
 end_recipe "drop-index: check it is unused, then DROP INDEX CONCURRENTLY" 'drop-index on "Post_title_idx"' \
     "SELECT count(*), to_regclass('\"Post_title_idx\"') IS NULL FROM \"Post\"" "3|t"
+
+begin_recipe validate-in-same-transaction '
+CREATE TABLE "Order" (id int PRIMARY KEY, total numeric);
+INSERT INTO "Order" VALUES (1, 10), (2, 0), (3, 25);'
+recipe_step migration 'ALTER TABLE "Order" ADD CONSTRAINT "Order_total_positive" CHECK ("total" >= 0) NOT VALID;'
+recipe_step migration 'ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_total_positive";'
+end_recipe "validate-in-same-transaction: two migrations, two transactions" "" \
+    "SELECT convalidated, (SELECT count(*) FROM \"Order\") FROM pg_constraint WHERE conname = 'Order_total_positive'" "t|3"
+
+begin_recipe alter-domain-add-constraint '
+CREATE DOMAIN "Email" AS text;
+CREATE TABLE "User" (id int PRIMARY KEY, email "Email");
+INSERT INTO "User" VALUES (1, $$a@x$$), (2, $$b@x$$), (3, NULL);'
+recipe_step statements 'ALTER DOMAIN "Email" ADD CONSTRAINT "Email_lower" CHECK (VALUE = lower(VALUE)) NOT VALID;'
+recipe_step statements 'ALTER DOMAIN "Email" VALIDATE CONSTRAINT "Email_lower";' "-c lock_timeout=5s"
+recipe_step statements 'ALTER DOMAIN "Email" ADD CONSTRAINT "Email_not_null" CHECK (VALUE IS NOT NULL) NOT VALID;'
+end_recipe "alter-domain-add-constraint: NOT VALID, then VALIDATE in a later transaction" "" \
+    "SELECT string_agg(conname || '=' || convalidated, ',' ORDER BY conname), (SELECT count(*) FROM \"User\")
+     FROM pg_constraint WHERE contypid = '\"Email\"'::regtype" "Email_lower=true,Email_not_null=false|3"
+
+begin_recipe int-primary-key 'SELECT 1;'
+recipe_step migration 'CREATE TABLE "User" ("id" BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "email" TEXT NOT NULL);' \
+    "-c migsafe.enable_rules=int-primary-key"
+end_recipe "int-primary-key: a bigint identity key" "" \
+    "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '\"User\"'::regclass AND attname = 'id'" "bigint"
 
 # ---- changing and renaming columns and tables -------------------------------
 

@@ -53,6 +53,8 @@ public:
                                           bool explicit_cast) const override;
     std::optional<bool> not_null_proven(const RelName &table, const std::string &column) const override;
     bool partitioned_table(const RelName &table) const override;
+    std::optional<bool> index_covers_columns(const RelName &table,
+                                             const std::vector<std::string> &columns) const override;
     bool check_implied_by_not_null(const RelName &table, const std::string &constraint,
                                    bool with_children) const override;
     std::optional<bool> table_is_empty(const RelName &table) const override;

@@ -68,6 +68,8 @@ const std::map<std::string, Severity> kDesignedRules{
     {"cluster", Severity::review},
     // rule coverage against peer linters
     {"detach-partition-not-concurrently", Severity::review},
+    {"foreign-key-without-index", Severity::review},
+    {"transaction-control", Severity::review},
     // issue "The DML guard judges what a statement does to the rows"
     {"mass-delete", Severity::dangerous},
     {"mass-update", Severity::dangerous},
@@ -122,6 +124,8 @@ const std::map<std::string, std::string> kExamples{
     {"vacuum-full", "VACUUM FULL t;"},
     {"cluster", "CLUSTER t USING i;"},
     {"detach-partition-not-concurrently", "ALTER TABLE t DETACH PARTITION t_2025;"},
+    {"foreign-key-without-index", "CREATE TABLE c (id int PRIMARY KEY, p int REFERENCES p (id));"},
+    {"transaction-control", "BEGIN; CREATE TABLE t (a int);"},
 };
 
 TEST(Catalogue, HasTheDesignedRules) {

@@ -33,13 +33,14 @@ std::vector<std::string> names_of(const List *names) {
 }
 
 // One foreign key: column is the column it is written in (REFERENCES in a
-// column definition), or nullptr for FOREIGN KEY (...).
-void judge(RuleInput &in, const RelName &table, const Constraint *fk, const char *column) {
+// column definition), or nullptr for FOREIGN KEY (...); creating: the
+// statement creates the table (no index of it exists before).
+void judge(RuleInput &in, const RelName &table, const Constraint *fk, const char *column, bool creating) {
     std::vector<std::string> columns = column != nullptr && fk->fk_attrs == NIL ? std::vector<std::string>{column}
                                                                                  : names_of(fk->fk_attrs);
     if (columns.empty()) return;
     if (in.context.relation_created_by_session(table)) return;
-    if (!in.script.table_created(table) &&
+    if (!creating && !in.script.table_created(table) &&
         in.context.index_covers_columns(in.script.original_name(table), columns) == true)
         return;
     std::string referenced = fk->pktable != nullptr ? rel_name(fk->pktable).display() : "the referenced table";
@@ -52,11 +53,11 @@ void judge(RuleInput &in, const RelName &table, const Constraint *fk, const char
                          table, std::move(columns), fk->conname != nullptr ? fk->conname : "");
 }
 
-void judge_column(RuleInput &in, const RelName &table, const ColumnDef *column) {
+void judge_column(RuleInput &in, const RelName &table, const ColumnDef *column, bool creating) {
     const ListCell *cell;
     foreach (cell, column->constraints)
         if (IsA(lfirst(cell), Constraint) && lfirst_node(Constraint, cell)->contype == CONSTR_FOREIGN)
-            judge(in, table, lfirst_node(Constraint, cell), column->colname);
+            judge(in, table, lfirst_node(Constraint, cell), column->colname, creating);
 }
 
 }  // namespace
@@ -71,9 +72,9 @@ void check_foreign_key_without_index(RuleInput &in) {
         foreach (cell, create->tableElts) {
             const Node *element = static_cast<const Node *>(lfirst(cell));
             if (IsA(element, ColumnDef))
-                judge_column(in, table, castNode(ColumnDef, element));
+                judge_column(in, table, castNode(ColumnDef, element), true);
             else if (IsA(element, Constraint) && castNode(Constraint, element)->contype == CONSTR_FOREIGN)
-                judge(in, table, castNode(Constraint, element), nullptr);
+                judge(in, table, castNode(Constraint, element), nullptr, true);
         }
         return;
     }
@@ -86,9 +87,9 @@ void check_foreign_key_without_index(RuleInput &in) {
         if (cmd->def == nullptr) continue;
         if (cmd->subtype == AT_AddConstraint && IsA(cmd->def, Constraint) &&
             castNode(Constraint, cmd->def)->contype == CONSTR_FOREIGN)
-            judge(in, in.altered_table(), castNode(Constraint, cmd->def), nullptr);
+            judge(in, in.altered_table(), castNode(Constraint, cmd->def), nullptr, false);
         else if (cmd->subtype == AT_AddColumn && IsA(cmd->def, ColumnDef))
-            judge_column(in, in.altered_table(), castNode(ColumnDef, cmd->def));
+            judge_column(in, in.altered_table(), castNode(ColumnDef, cmd->def), false);
     }
 }
 

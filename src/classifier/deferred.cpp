@@ -34,6 +34,19 @@ void rename_in(std::vector<std::string> &columns, const std::string &from, const
 
 RelName index_name(const RelName &table, const std::string &name) { return {table.schema, name}; }
 
+// Erases the entries under key (a table's bare name) that drop says.
+template <typename Map, typename Drop>
+void erase_if_in(Map &map, const std::string &key, Drop drop) {
+    auto [first, last] = map.equal_range(key);
+    for (auto entry = first; entry != last;) entry = drop(entry->second) ? map.erase(entry) : std::next(entry);
+}
+
+// The same over every entry (rare statements only).
+template <typename Map, typename Drop>
+void erase_if_any(Map &map, Drop drop) {
+    for (auto entry = map.begin(); entry != map.end();) entry = drop(entry->second) ? map.erase(entry) : std::next(entry);
+}
+
 }  // namespace
 
 bool reported_at_end(std::string_view rule) {
@@ -42,12 +55,15 @@ bool reported_at_end(std::string_view rule) {
 
 void DeferredFindings::foreign_key(DeferredFinding finding, const RelName &table, std::vector<std::string> columns,
                                    std::string name) {
-    foreign_keys_.push_back({std::move(finding), table, std::move(columns), std::move(name)});
+    ForeignKey key{std::move(finding), table, std::move(columns), std::move(name)};
+    if (!covered(key)) foreign_keys_.emplace(table.name, std::move(key));
 }
 
 bool DeferredFindings::index_covers(const RelName &table, const std::vector<std::string> &columns) const {
     if (columns.empty()) return false;
-    return std::any_of(indexes_.begin(), indexes_.end(), [&](const KeyIndex &index) {
+    auto [first, last] = indexes_.equal_range(table.name);
+    return std::any_of(first, last, [&](const auto &entry) {
+        const KeyIndex &index = entry.second;
         if (index.columns.size() < columns.size() || !same_object(index.table, table)) return false;
         // The first columns.size() key columns are the foreign key's, in any
         // order (neither list holds a column twice).
@@ -57,7 +73,18 @@ bool DeferredFindings::index_covers(const RelName &table, const std::vector<std:
 }
 
 void DeferredFindings::add_index(KeyIndex index) {
-    if (!index.columns.empty()) indexes_.push_back(std::move(index));
+    if (index.columns.empty()) return;
+    auto [first, last] = indexes_.equal_range(index.table.name);
+    for (auto entry = first; entry != last; ++entry) {
+        const KeyIndex &known = entry->second;
+        if (same_object(known.table, index.table) && known.columns == index.columns && known.name == index.name &&
+            known.constraint == index.constraint)
+            return;  // the same index again (a script repeated): nothing new
+    }
+    RelName table = index.table;
+    indexes_.emplace(table.name, std::move(index));
+    // The foreign keys it covers are settled.
+    erase_if_in(foreign_keys_, table.name, [&](const ForeignKey &key) { return covered(key); });
 }
 
 void DeferredFindings::record(const Node *stmt) {
@@ -105,6 +132,10 @@ void DeferredFindings::constraint_index(const RelName &table, const Constraint *
 void DeferredFindings::record_create_table(const CreateStmt *create) {
     RelName table = rel_name(create->relation);
     if (create->if_not_exists) return;  // the table may be another one, with its own indexes
+    // The name is free when CREATE TABLE succeeds: whatever the script built
+    // on a table of that name is gone (a script repeated must not pile up
+    // indexes).
+    erase_if_in(indexes_, table.name, [&](const KeyIndex &index) { return same_object(index.table, table); });
     const ListCell *cell;
     foreach (cell, create->tableElts) {
         const Node *element = static_cast<const Node *>(lfirst(cell));
@@ -141,41 +172,30 @@ void DeferredFindings::record_index(const IndexStmt *index) {
 
 void DeferredFindings::drop_column(const RelName &table, const std::string &column) {
     // PostgreSQL drops the indexes and constraints that use the column.
-    indexes_.erase(std::remove_if(indexes_.begin(), indexes_.end(),
-                                  [&](const KeyIndex &index) {
-                                      return same_object(index.table, table) && mentions(index.columns, column);
-                                  }),
-                   indexes_.end());
-    foreign_keys_.erase(std::remove_if(foreign_keys_.begin(), foreign_keys_.end(),
-                                       [&](const ForeignKey &key) {
-                                           return same_object(key.table, table) && mentions(key.columns, column);
-                                       }),
-                        foreign_keys_.end());
+    auto uses = [&](const auto &entry) { return same_object(entry.table, table) && mentions(entry.columns, column); };
+    erase_if_in(indexes_, table.name, uses);
+    erase_if_in(foreign_keys_, table.name, uses);
 }
 
 void DeferredFindings::drop_constraint(const RelName &table, const std::string &name) {
     bool known = false;
-    auto named = [&](const std::string &given) { return given == name; };
-    for (auto index = indexes_.begin(); index != indexes_.end();) {
-        bool drop = index->constraint && same_object(index->table, table) && named(index->name);
+    erase_if_in(indexes_, table.name, [&](const KeyIndex &index) {
+        bool drop = index.constraint && same_object(index.table, table) && index.name == name;
         known = known || drop;
-        index = drop ? indexes_.erase(index) : std::next(index);
-    }
-    for (auto key = foreign_keys_.begin(); key != foreign_keys_.end();) {
-        bool drop = same_object(key->table, table) && named(key->name);
+        return drop;
+    });
+    erase_if_in(foreign_keys_, table.name, [&](const ForeignKey &key) {
+        bool drop = same_object(key.table, table) && key.name == name;
         known = known || drop;
-        key = drop ? foreign_keys_.erase(key) : std::next(key);
-    }
+        return drop;
+    });
     if (known) return;
     // A name the script never gave: it may be the one PostgreSQL chose for
     // an unnamed PRIMARY KEY or UNIQUE of the script (an unnamed foreign key
     // keeps its finding).
-    indexes_.erase(std::remove_if(indexes_.begin(), indexes_.end(),
-                                  [&](const KeyIndex &index) {
-                                      return index.constraint && index.name.empty() &&
-                                             same_object(index.table, table);
-                                  }),
-                   indexes_.end());
+    erase_if_in(indexes_, table.name, [&](const KeyIndex &index) {
+        return index.constraint && index.name.empty() && same_object(index.table, table);
+    });
 }
 
 void DeferredFindings::record_alter_table(const AlterTableStmt *alter) {
@@ -211,10 +231,26 @@ void DeferredFindings::record_alter_table(const AlterTableStmt *alter) {
 }
 
 void DeferredFindings::move_table(const RelName &from, const RelName &to) {
-    for (KeyIndex &index : indexes_)
-        if (same_object(index.table, from)) index.table = to;
-    for (ForeignKey &key : foreign_keys_)
-        if (same_object(key.table, from)) key.table = to;
+    std::vector<KeyIndex> indexes;
+    erase_if_in(indexes_, from.name, [&](const KeyIndex &index) {
+        if (!same_object(index.table, from)) return false;
+        indexes.push_back(index);
+        return true;
+    });
+    std::vector<ForeignKey> keys;
+    erase_if_in(foreign_keys_, from.name, [&](const ForeignKey &key) {
+        if (!same_object(key.table, from)) return false;
+        keys.push_back(key);
+        return true;
+    });
+    for (ForeignKey &key : keys) {
+        key.table = to;
+        foreign_keys_.emplace(to.name, std::move(key));
+    }
+    for (KeyIndex &index : indexes) {
+        index.table = to;
+        add_index(std::move(index));
+    }
 }
 
 void DeferredFindings::record_rename(const RenameStmt *rename) {
@@ -227,21 +263,23 @@ void DeferredFindings::record_rename(const RenameStmt *rename) {
             break;
         case OBJECT_COLUMN:
             if (rename->subname == nullptr) break;
-            for (KeyIndex &index : indexes_)
-                if (same_object(index.table, relation)) rename_in(index.columns, rename->subname, to);
-            for (ForeignKey &key : foreign_keys_)
-                if (same_object(key.table, relation)) rename_in(key.columns, rename->subname, to);
+            for (auto [entry, last] = indexes_.equal_range(relation.name); entry != last; ++entry)
+                if (same_object(entry->second.table, relation)) rename_in(entry->second.columns, rename->subname, to);
+            for (auto [entry, last] = foreign_keys_.equal_range(relation.name); entry != last; ++entry)
+                if (same_object(entry->second.table, relation)) rename_in(entry->second.columns, rename->subname, to);
             break;
         case OBJECT_TABCONSTRAINT:
             // A PRIMARY KEY or UNIQUE constraint and its index share a name.
             if (rename->subname == nullptr) break;
-            for (KeyIndex &index : indexes_)
-                if (same_object(index.table, relation) && index.name == rename->subname) index.name = to;
-            for (ForeignKey &key : foreign_keys_)
-                if (same_object(key.table, relation) && key.name == rename->subname) key.name = to;
+            for (auto [entry, last] = indexes_.equal_range(relation.name); entry != last; ++entry)
+                if (same_object(entry->second.table, relation) && entry->second.name == rename->subname)
+                    entry->second.name = to;
+            for (auto [entry, last] = foreign_keys_.equal_range(relation.name); entry != last; ++entry)
+                if (same_object(entry->second.table, relation) && entry->second.name == rename->subname)
+                    entry->second.name = to;
             break;
         case OBJECT_INDEX:
-            for (KeyIndex &index : indexes_)
+            for (auto &[table, index] : indexes_)
                 if (!index.name.empty() && same_object(index_name(index.table, index.name), relation)) index.name = to;
             break;
         default:
@@ -257,22 +295,17 @@ void DeferredFindings::record_drop(const DropStmt *drop) {
         if (drop->removeType == OBJECT_TABLE) {
             // Its indexes and foreign keys go with it.
             auto of_table = [&](const auto &entry) { return same_object(entry.table, name); };
-            indexes_.erase(std::remove_if(indexes_.begin(), indexes_.end(), of_table), indexes_.end());
-            foreign_keys_.erase(std::remove_if(foreign_keys_.begin(), foreign_keys_.end(), of_table),
-                                foreign_keys_.end());
+            erase_if_in(indexes_, name.name, of_table);
+            erase_if_in(foreign_keys_, name.name, of_table);
         } else if (drop->removeType == OBJECT_INDEX) {
-            auto named = [&](const KeyIndex &index) {
-                return !index.name.empty() && same_object(index_name(index.table, index.name), name);
-            };
-            auto known = std::remove_if(indexes_.begin(), indexes_.end(), named);
-            if (known != indexes_.end()) {
-                indexes_.erase(known, indexes_.end());
-                continue;
-            }
-            // Maybe the name PostgreSQL chose for an index of the script.
-            indexes_.erase(std::remove_if(indexes_.begin(), indexes_.end(),
-                                          [](const KeyIndex &index) { return index.name.empty(); }),
-                           indexes_.end());
+            bool known = false;
+            erase_if_any(indexes_, [&](const KeyIndex &index) {
+                bool drop = !index.name.empty() && same_object(index_name(index.table, index.name), name);
+                known = known || drop;
+                return drop;
+            });
+            // Else maybe the name PostgreSQL chose for an index of the script.
+            if (!known) erase_if_any(indexes_, [](const KeyIndex &index) { return index.name.empty(); });
         }
     }
 }
@@ -296,8 +329,7 @@ void DeferredFindings::record_transaction(const TransactionStmt *transaction) {
 
 void DeferredFindings::finish(Findings &out, std::vector<std::string> *lines) {
     std::vector<DeferredFinding *> standing;
-    for (ForeignKey &key : foreign_keys_)
-        if (!index_covers(key.table, key.columns)) standing.push_back(&key.finding);
+    for (auto &[table, key] : foreign_keys_) standing.push_back(&key.finding);
     if (open_transaction_) standing.push_back(&*open_transaction_);
     std::stable_sort(standing.begin(), standing.end(), [](const DeferredFinding *a, const DeferredFinding *b) {
         const Finding &x = a->finding, &y = b->finding;
@@ -314,7 +346,7 @@ void DeferredFindings::finish(Findings &out, std::vector<std::string> *lines) {
 
 int DeferredFindings::earliest_statement() const {
     int earliest = INT_MAX;
-    for (const ForeignKey &key : foreign_keys_) earliest = std::min(earliest, key.finding.finding.statement);
+    for (const auto &[table, key] : foreign_keys_) earliest = std::min(earliest, key.finding.finding.statement);
     if (open_transaction_) earliest = std::min(earliest, open_transaction_->finding.statement);
     return earliest == INT_MAX ? 0 : earliest;
 }

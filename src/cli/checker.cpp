@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -176,7 +177,9 @@ FileResult named_result(const std::string &path) {
 // findings of the end of the script (Classifier::finish()) belong to
 // earlier statements: while one may still come for statement n, the
 // findings of the statements after n wait in memory, so that the sink gets
-// every finding in statement order.
+// every finding in statement order. Memory follows the file, not its
+// statements: past kMaxHeld waiting findings they go on in the order found
+// (and the end's come after them).
 class Delivery {
 public:
     Delivery(ScriptStream &stream, FileSink &sink) : stream_(stream), sink_(sink) {}
@@ -221,14 +224,16 @@ private:
         std::size_t offset;  // of a byte on its line
     };
 
+    static constexpr std::size_t kMaxHeld = 100000;
+
     bool held(const Finding &finding) const { return hold_after_ > 0 && finding.statement > hold_after_; }
 
     // The held findings that no finding of the end can precede any more.
     void release() {
-        std::size_t released = 0;
-        for (; released < held_.size() && !held(held_[released].first); ++released)
-            sink_.finding(held_[released].first, held_[released].second);
-        held_.erase(held_.begin(), held_.begin() + static_cast<long>(released));
+        while (!held_.empty() && (!held(held_.front().first) || held_.size() > kMaxHeld)) {
+            sink_.finding(held_.front().first, held_.front().second);
+            held_.pop_front();
+        }
     }
 
     void flush() {
@@ -242,6 +247,7 @@ private:
                 held_.emplace_back(std::move(waiting.finding), std::string(*line));
             else
                 sink_.finding(waiting.finding, *line);
+            release();
         }
         waiting_.clear();
         next_ = 0;
@@ -252,7 +258,7 @@ private:
     std::vector<Waiting> waiting_;  // in order, from next_ on
     std::size_t next_ = 0;
     int hold_after_ = 0;
-    std::vector<std::pair<Finding, std::string>> held_;  // in statement order
+    std::deque<std::pair<Finding, std::string>> held_;  // in statement order
     std::vector<std::pair<Finding, std::string>> last_;
 };
 

@@ -162,6 +162,13 @@ public:
     // nullopt when no function of that name is known.
     virtual std::optional<bool> function_is_volatile(const List *) const { return std::nullopt; }
 
+    // Whether the statements after this one are seen too (a script: the
+    // CLI, migsafe_check()). The guard judges each statement as it is about
+    // to run, before the next one exists: false (foreign-key-without-index
+    // then leaves a table the statement creates to the statements after it,
+    // as it does a table the session created).
+    virtual bool sees_later_statements() const { return true; }
+
     // The guard only: the session will run the statement with a lock_timeout
     // (its own, or migsafe.ddl_lock_timeout).
     virtual bool lock_timeout_in_effect() const { return false; }

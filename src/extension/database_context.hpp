@@ -43,6 +43,7 @@ public:
     bool operator_is_reflexive(unsigned int opno) const override;
     Node *fold_constants(Node *expression) const override;
     bool judges_analysed_dml() const override { return about_to_run_; }
+    bool sees_later_statements() const override { return !about_to_run_; }
     bool object_absent(ObjectType kind, const RelName &name) const override;
     bool is_guard_state(const RelName &table) const override;
     bool is_guard_state_relation(unsigned int relid) const override;

@@ -178,10 +178,13 @@ TEST(ForeignKeyWithoutIndex, FindingsStayInStatementOrder) {
 
 // ---- the database's refinements -------------------------------------------------
 
-class CatalogContext final : public Context {
-public:
+struct CatalogContextBase : Context {
     std::optional<RelName> protected_match(const RelName &) const override { return std::nullopt; }
     std::vector<RelName> protected_in_schema(const std::string &) const override { return {}; }
+};
+
+class CatalogContext final : public CatalogContextBase {
+public:
     bool relation_created_by_session(const RelName &table) const override { return table.name == "own"; }
     std::optional<bool> index_covers_columns(const RelName &table, const std::vector<std::string> &columns) const override {
         asked.push_back(table.display() + " " + std::to_string(columns.size()));
@@ -204,6 +207,12 @@ TEST(ForeignKeyWithoutIndex, TheCatalogsIndexesCount) {
     EXPECT_EQ(classify_with("ALTER TABLE own ADD FOREIGN KEY (p) REFERENCES p;", context), Strings{});
     EXPECT_EQ(classify_with("CREATE TABLE indexed (p int REFERENCES p);", context).size(), 1u);
     EXPECT_EQ(context.asked, Strings{});
+    // The guard sees one statement at a time: the table a CREATE TABLE makes is left to the statements after it.
+    struct GuardContext final : CatalogContextBase {
+        bool sees_later_statements() const override { return false; }
+    } guard;
+    EXPECT_EQ(classify_with("CREATE TABLE t (p int REFERENCES p);", guard), Strings{});
+    EXPECT_EQ(classify_with("ALTER TABLE t ADD FOREIGN KEY (p) REFERENCES p;", guard).size(), 1u);
     // A table renamed in the script is looked up by the name it had.
     EXPECT_EQ(classify_with("ALTER TABLE indexed RENAME TO t;\nALTER TABLE t ADD FOREIGN KEY (p) REFERENCES p;", context),
               Strings{});

@@ -11,7 +11,8 @@
 // waits for the end of the script (deferred.hpp). In the database an
 // existing table's indexes come from the catalog, and a table the session
 // itself created is not judged (it is empty and its index may follow in a
-// later statement of the session).
+// later statement of the session), nor, in the guard, which sees one
+// statement at a time, the table a CREATE TABLE makes.
 #include "rule.hpp"
 
 namespace migsafe {
@@ -40,6 +41,9 @@ void judge(RuleInput &in, const RelName &table, const Constraint *fk, const char
                                                                                  : names_of(fk->fk_attrs);
     if (columns.empty()) return;
     if (in.context.relation_created_by_session(table)) return;
+    // The guard: the table this statement creates is as new as one the
+    // session created, and its index can only come in a later statement.
+    if (creating && !in.context.sees_later_statements()) return;
     if (!creating && !in.script.table_created(table) &&
         in.context.index_covers_columns(in.script.original_name(table), columns) == true)
         return;

@@ -234,6 +234,22 @@ constexpr Rule kRules[] = {
       "blocks writes to those tables while it scans. SET NOT NULL has no NOT VALID form: use CHECK (VALUE IS NOT "
       "NULL) NOT VALID instead."},
      check_alter_domain_add_constraint, T_AlterDomainStmt},
+    {{"foreign-key-without-index", review,
+      "a FOREIGN KEY (CREATE TABLE, ADD CONSTRAINT, ADD COLUMN ... REFERENCES) whose columns no index of the "
+      "referencing table starts with, anywhere in the script (in the database: nor in the catalog)",
+      "Index the referencing columns: for a table the script creates, CREATE INDEX ON child (parent_id) in the "
+      "same script; for an existing table, CREATE INDEX CONCURRENTLY ON child (parent_id), alone in its "
+      "migration file. Any index whose leading columns are the foreign key's (or a PRIMARY KEY or UNIQUE "
+      "starting with them) will do."},
+     check_foreign_key_without_index},
+    {{"transaction-control", review,
+      "BEGIN that the script never ends, or COMMIT / ROLLBACK that ends the transaction the migration tool "
+      "runs the file in (scripts only: the database never judges transaction statements)",
+      "Leave transactions to the migration tool: remove BEGIN, COMMIT and ROLLBACK from the file. A statement "
+      "that cannot run in a transaction (CREATE INDEX CONCURRENTLY) goes alone in its own migration file; "
+      "a script run with psql that needs one transaction uses psql --single-transaction, or ends every BEGIN "
+      "with a COMMIT."},
+     check_transaction_control, T_TransactionStmt},
     {{"missing-lock-timeout", review,
       "(opt-in: --require-lock-timeout, migsafe.require_lock_timeout) a statement taking an ACCESS "
       "EXCLUSIVE lock on an existing table with no SET lock_timeout before it",

@@ -53,6 +53,26 @@ void RuleInput::report(int location, const std::string &object, const std::strin
     out_.push_back(std::move(finding));
 }
 
+DeferredFinding RuleInput::deferred_finding(int location, const std::string &object, const std::string &message) const {
+    int offset = location >= 0 ? location : statement_.location;
+    LineCol position = lines_.at_byte(offset);
+    DeferredFinding deferred{finding_of(*rule_, object, message), {}};
+    deferred.finding.statement = index_;
+    deferred.finding.line = position.line;
+    deferred.finding.col = position.col;
+    deferred.line = line_around(text_, static_cast<std::size_t>(std::max(offset, 0)), position.col);
+    return deferred;
+}
+
+void RuleInput::defer_foreign_key(int location, const std::string &object, const std::string &message,
+                                  const RelName &table, std::vector<std::string> columns, std::string name) {
+    deferred_.foreign_key(deferred_finding(location, object, message), table, std::move(columns), std::move(name));
+}
+
+void RuleInput::defer_open_transaction(int location, const std::string &object, const std::string &message) {
+    deferred_.transaction_opened(deferred_finding(location, object, message));
+}
+
 bool concerns_no_rule(const Node *statement) {
     return statement != nullptr && (IsA(statement, TransactionStmt) || IsA(statement, VariableShowStmt));
 }
@@ -104,7 +124,7 @@ void Classifier::classify(const Script &piece, bool several_statements, Findings
     for (const Statement &statement : piece.statements) {
         context_.before_statement();
         ++index;
-        RuleInput input(statement, index, several_statements, state_, context_, piece.text, lines, out);
+        RuleInput input(statement, index, several_statements, state_, context_, piece.text, lines, out, deferred_);
         int kind = nodeTag(statement.node);
         if (kind < 0 || kind >= kKinds) kind = T_Invalid;  // the rules that read any statement
         for (int i = 0; i < by_kind.count[kind]; ++i) {
@@ -114,12 +134,29 @@ void Classifier::classify(const Script &piece, bool several_statements, Findings
             rules[rule].check(input);
         }
         state_.record(statement.node);
+        deferred_.record(statement.node);
     }
+}
+
+void Classifier::finish(Findings &out, std::vector<std::string> *lines) {
+    // The rules that defer (foreign-key-without-index, transaction-control)
+    // are never opt-in: what waits is reported.
+    deferred_.finish(out, lines);
+}
+
+void sort_by_statement(Findings &findings) {
+    std::stable_sort(findings.begin(), findings.end(),
+                     [](const Finding &a, const Finding &b) { return a.statement < b.statement; });
 }
 
 Findings classify(const Script &script, const Context &context) {
     Findings findings;
-    Classifier(context).classify(script, script.statements.size() > 1, findings);
+    Classifier classifier(context);
+    classifier.classify(script, script.statements.size() > 1, findings);
+    std::size_t before_end = findings.size();
+    classifier.finish(findings);
+    // The findings of the end of the script go with their statements.
+    if (findings.size() > before_end) sort_by_statement(findings);
     return findings;
 }
 

@@ -3,6 +3,7 @@
 // through a Context.
 #pragma once
 
+#include "deferred.hpp"
 #include "finding.hpp"
 #include "names.hpp"
 #include "pg_nodes.hpp"
@@ -158,6 +159,14 @@ public:
     virtual bool constraint_created_in_transaction(const RelName &, const std::string & /*constraint*/) const {
         return false;
     }
+    // Whether the table (ordinary or partitioned) has an index whose leading
+    // key columns are exactly these columns, in any order: the look-up a
+    // foreign key on them needs (foreign-key-without-index). Offline:
+    // nullopt ("cannot know"); in the database, false for a table it cannot
+    // find.
+    virtual std::optional<bool> index_covers_columns(const RelName &, const std::vector<std::string> & /*columns*/) const {
+        return std::nullopt;
+    }
     // Whether the name is a partitioned table (no storage of its own).
     // Offline: false.
     virtual bool partitioned_table(const RelName &) const { return false; }
@@ -175,6 +184,13 @@ public:
     // Whether a function of this (possibly qualified) name is volatile;
     // nullopt when no function of that name is known.
     virtual std::optional<bool> function_is_volatile(const List *) const { return std::nullopt; }
+
+    // Whether the statements after this one are seen too (a script: the
+    // CLI, migsafe_check()). The guard judges each statement as it is about
+    // to run, before the next one exists: false (foreign-key-without-index
+    // then leaves a table the statement creates to the statements after it,
+    // as it does a table the session created).
+    virtual bool sees_later_statements() const { return true; }
 
     // The guard only: the session will run the statement with a lock_timeout
     // (its own, or migsafe.ddl_lock_timeout).
@@ -219,14 +235,31 @@ public:
     // knows before the script's end (src/cli/script_stream.hpp).
     void classify(const Script &piece, bool several_statements, Findings &out);
 
+    // At the end of the script: appends the findings that only the end
+    // decides (deferred.hpp: foreign keys no index covers, a transaction
+    // left open), in statement order; lines (when given) gets the source
+    // line of each. They belong to earlier statements: a caller that keeps
+    // findings in statement order puts them in their place.
+    void finish(Findings &out, std::vector<std::string> *lines = nullptr);
+
+    // The first statement a finding of finish() may still be for, or 0
+    // when none waits: the findings of later statements can be passed on
+    // in order before the end of the script.
+    int earliest_deferred_statement() const { return deferred_.earliest_statement(); }
+
 private:
     const Context &context_;
     ScriptState state_;
+    DeferredFindings deferred_;
     std::uint64_t disabled_ = 0;  // opt-in rules not switched on, by index in the catalogue
 };
 
-// A whole script at once.
+// A whole script at once, finish() included; the findings in statement
+// order (stable: a statement's findings of the end come after its others).
 Findings classify(const Script &script, const Context &context);
+
+// Sorts findings by statement, keeping the order within each (stable).
+void sort_by_statement(Findings &findings);
 
 // Statement kinds no rule reads, alone or as part of a script's state in the
 // database (where each statement is judged on its own): transaction control

@@ -364,7 +364,8 @@ void ScriptState::record_transaction(const TransactionStmt *stmt) {
         case TRANS_STMT_COMMIT:
         case TRANS_STMT_ROLLBACK:
         case TRANS_STMT_PREPARE:
-            in_block_ = false;
+            // AND CHAIN starts the next transaction block at once.
+            in_block_ = in_block_ && stmt->chain && stmt->kind != TRANS_STMT_PREPARE;
             not_valid_constraints_.clear();
             if (lock_timeout_ == LockTimeout::local) lock_timeout_ = LockTimeout::unset;
             break;

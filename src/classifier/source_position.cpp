@@ -44,4 +44,22 @@ LineCol LineIndex::at_char(int position) const {
     return at_byte(offset);
 }
 
+std::string line_around(std::string_view text, std::size_t offset, int col) {
+    std::size_t at = std::min(offset, text.size());
+    std::size_t previous = at == 0 ? std::string_view::npos : text.rfind('\n', at - 1);
+    std::size_t begin = previous == std::string_view::npos ? 0 : previous + 1;
+    std::string line;
+    if (previous == std::string_view::npos) {
+        int chars = 0;  // UTF-8 characters before the offset: no continuation bytes
+        for (std::size_t i = 0; i < at; ++i) chars += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+        line.assign(static_cast<std::size_t>(std::max(col - 1 - chars, 0)), ' ');
+    }
+    std::size_t end = text.find('\n', at);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view rest = text.substr(begin, end - begin);
+    if (!rest.empty() && rest.back() == '\r') rest.remove_suffix(1);
+    line.append(rest);
+    return line;
+}
+
 }  // namespace migsafe

@@ -1,6 +1,7 @@
 // Byte offsets in a script to 1-based line and character column.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace migsafe {
@@ -37,5 +38,11 @@ private:
     // quadratic in its findings).
     mutable int last_offset_ = 0, last_line_ = 1, last_chars_ = 0;
 };
+
+// The text of the line holding text's byte at offset, without its line
+// break, for showing a finding whose column is col. text may be a piece of
+// a longer script that starts in the middle of a line: the columns before
+// the piece are blanks then (a piece may also end before its line does).
+std::string line_around(std::string_view text, std::size_t offset, int col);
 
 }  // namespace migsafe

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -110,6 +111,21 @@ void apply_options(Findings &findings, const CheckOptions &options) {
             finding.severity = override->second;
 }
 
+// The same for findings with their source lines, one per finding.
+void apply_options(Findings &findings, std::vector<std::string> &lines, const CheckOptions &options) {
+    Findings kept;
+    std::vector<std::string> kept_lines;
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        if (std::find(options.disabled.begin(), options.disabled.end(), findings[i].rule) != options.disabled.end())
+            continue;
+        kept.push_back(std::move(findings[i]));
+        kept_lines.push_back(std::move(lines[i]));
+    }
+    apply_options(kept, options);  // the severities
+    findings = std::move(kept);
+    lines = std::move(kept_lines);
+}
+
 bool fails(const Finding &finding, const CheckOptions &options) {
     return finding.severity == Severity::dangerous || options.strict;
 }
@@ -157,13 +173,23 @@ FileResult named_result(const std::string &path) {
 // Gives the sink a piece's findings, each with its source line. A finding
 // on a line that goes on past what has been read waits for the line's end;
 // the unused ignores that precede no statement come after every other
-// finding of the input (as apply_ignores() orders a whole script's).
+// finding of the input (as apply_ignores() orders a whole script's). The
+// findings of the end of the script (Classifier::finish()) belong to
+// earlier statements: while one may still come for statement n, the
+// findings of the statements after n wait in memory, so that the sink gets
+// every finding in statement order. Memory follows the file, not its
+// statements: past kMaxHeld waiting findings they go on in the order found
+// (and the end's come after them).
 class Delivery {
 public:
     Delivery(ScriptStream &stream, FileSink &sink) : stream_(stream), sink_(sink) {}
 
-    void add(const Piece &piece, Findings &findings) {
+    // hold_after: the first statement a finding of the end may still be
+    // for (Classifier::earliest_deferred_statement()), or 0.
+    void add(const Piece &piece, Findings &findings, int hold_after) {
         flush();
+        hold_after_ = hold_after;
+        release();
         if (findings.empty()) return;
         // A byte on each finding's line: the start of the piece's nth line.
         const std::vector<int> &line_starts = stream_.line_starts();
@@ -175,9 +201,20 @@ public:
         flush();
     }
 
-    // At the end of the input every line is whole.
-    void finish() {
+    // At the end of the input every line is whole: the findings of the
+    // end (lines: the source line of each) go in their statements' places.
+    void finish(Findings &end, std::vector<std::string> &lines) {
         flush();
+        for (std::size_t i = 0; i < end.size(); ++i) {
+            if (end[i].statement == 0)
+                last_.emplace_back(std::move(end[i]), std::move(lines[i]));
+            else
+                held_.emplace_back(std::move(end[i]), std::move(lines[i]));
+        }
+        std::stable_sort(held_.begin(), held_.end(),
+                         [](const auto &a, const auto &b) { return a.first.statement < b.first.statement; });
+        hold_after_ = 0;
+        release();
         for (const auto &[finding, line] : last_) sink_.finding(finding, line);
     }
 
@@ -187,6 +224,18 @@ private:
         std::size_t offset;  // of a byte on its line
     };
 
+    static constexpr std::size_t kMaxHeld = 100000;
+
+    bool held(const Finding &finding) const { return hold_after_ > 0 && finding.statement > hold_after_; }
+
+    // The held findings that no finding of the end can precede any more.
+    void release() {
+        while (!held_.empty() && (!held(held_.front().first) || held_.size() > kMaxHeld)) {
+            sink_.finding(held_.front().first, held_.front().second);
+            held_.pop_front();
+        }
+    }
+
     void flush() {
         for (; next_ < waiting_.size(); ++next_) {
             Waiting &waiting = waiting_[next_];
@@ -194,8 +243,11 @@ private:
             if (!line) return;
             if (waiting.finding.statement == 0)
                 last_.emplace_back(std::move(waiting.finding), std::string(*line));
+            else if (!held_.empty() || held(waiting.finding))
+                held_.emplace_back(std::move(waiting.finding), std::string(*line));
             else
                 sink_.finding(waiting.finding, *line);
+            release();
         }
         waiting_.clear();
         next_ = 0;
@@ -205,6 +257,8 @@ private:
     FileSink &sink_;
     std::vector<Waiting> waiting_;  // in order, from next_ on
     std::size_t next_ = 0;
+    int hold_after_ = 0;
+    std::deque<std::pair<Finding, std::string>> held_;  // in statement order
     std::vector<std::pair<Finding, std::string>> last_;
 };
 
@@ -221,6 +275,7 @@ void check_stream(Input &input, const CheckOptions &options, FileSink &sink, con
             Classifier classifier(context);
             ScriptStream stream(input, {options.block_size, true});
             Delivery delivery(stream, sink);
+            std::vector<HeldIgnore> held_ignores;
             Piece piece;
             try {
                 while (stream.next(piece)) {
@@ -231,15 +286,20 @@ void check_stream(Input &input, const CheckOptions &options, FileSink &sink, con
                     add_statements(script, piece.text, piece.statements);
                     Findings findings;
                     classifier.classify(script, piece.several_statements, findings);
-                    if (options.ignores) apply_ignores(script, findings);
+                    if (options.ignores) apply_ignores(script, findings, &held_ignores);
                     apply_options(findings, options);
-                    delivery.add(piece, findings);
+                    delivery.add(piece, findings, classifier.earliest_deferred_statement());
                 }
             } catch (const ParseError &) {
                 error_line = stream.error_line();
                 throw;
             }
-            delivery.finish();
+            Findings end;
+            std::vector<std::string> lines;
+            classifier.finish(end, &lines);
+            if (options.ignores) apply_held_ignores(held_ignores, end, lines);
+            apply_options(end, lines, options);
+            delivery.finish(end, lines);
             return 0;
         });
     } catch (const ParseError &parse_error) {

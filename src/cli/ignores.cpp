@@ -146,7 +146,7 @@ Finding unused_ignore(const Script &script, const Comment &comment, int statemen
 
 }  // namespace
 
-void apply_ignores(const Script &script, Findings &findings) {
+void apply_ignores(const Script &script, Findings &findings, std::vector<HeldIgnore> *held) {
     if (script.text.find(kMarker) == std::string_view::npos) return;  // the common case: no lexing
     std::string text(script.text);
     Findings unused;
@@ -165,6 +165,17 @@ void apply_ignores(const Script &script, Findings &findings) {
         auto kept = std::remove_if(findings.begin(), findings.end(), suppressed);
         bool used = statement > 0 && kept != findings.end();
         findings.erase(kept, findings.end());
+        if (held != nullptr && statement > 0 &&
+            std::any_of(ignore.rules.begin(), ignore.rules.end(),
+                        [](const std::string &rule) { return reported_at_end(rule); })) {
+            // The end of the script may still bring a finding it suppresses.
+            Finding unused_finding = unused_ignore(script, comment, statement,
+                                                   "migsafe-ignore suppresses nothing: the statement after it has no "
+                                                   "finding of the rules it names");
+            std::string line = line_around(script.text, static_cast<std::size_t>(comment.offset), unused_finding.col);
+            held->push_back({statement, ignore.rules, used, std::move(unused_finding), std::move(line)});
+            continue;
+        }
         if (!used)
             unused.push_back(unused_ignore(script, comment, statement,
                                            statement == 0 ? "migsafe-ignore is not on the line(s) before a statement: "
@@ -180,6 +191,33 @@ void apply_ignores(const Script &script, Findings &findings) {
     };
     std::stable_sort(findings.begin(), findings.end(),
                      [&](const Finding &a, const Finding &b) { return order(a) < order(b); });
+}
+
+void apply_held_ignores(const std::vector<HeldIgnore> &held, Findings &findings, std::vector<std::string> &lines) {
+    if (held.empty()) return;
+    std::vector<bool> used;
+    for (const HeldIgnore &ignore : held) used.push_back(ignore.used);
+    Findings kept;
+    std::vector<std::string> kept_lines;
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        bool suppressed = false;
+        for (std::size_t j = 0; j < held.size(); ++j)
+            if (held[j].statement == findings[i].statement &&
+                std::find(held[j].rules.begin(), held[j].rules.end(), findings[i].rule) != held[j].rules.end()) {
+                suppressed = true;
+                used[j] = true;
+            }
+        if (suppressed) continue;
+        kept.push_back(std::move(findings[i]));
+        kept_lines.push_back(std::move(lines[i]));
+    }
+    for (std::size_t j = 0; j < held.size(); ++j)
+        if (!used[j]) {
+            kept.push_back(held[j].unused);
+            kept_lines.push_back(held[j].line);
+        }
+    findings = std::move(kept);
+    lines = std::move(kept_lines);
 }
 
 }  // namespace migsafe::cli

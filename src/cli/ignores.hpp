@@ -7,6 +7,7 @@
 #include "../classifier/classifier.hpp"
 
 #include <string>
+#include <vector>
 
 namespace migsafe::cli {
 
@@ -17,6 +18,24 @@ namespace migsafe::cli {
 // libpg_query memory context of the parse. For a piece of a script (see
 // Script), the unused ignores that precede no statement come last among the
 // piece's findings; the caller moves them to the end of the whole script's.
-void apply_ignores(const Script &script, Findings &findings);
+//
+// held: for a script classified piece by piece. An ignore comment that
+// names a rule whose findings the end of the script decides
+// (reported_at_end()) is also kept there, with whether it suppressed
+// anything yet; apply_held_ignores() applies it to the findings of
+// Classifier::finish() and reports it unused only then.
+struct HeldIgnore {
+    int statement;                   // the statement after the comment
+    std::vector<std::string> rules;
+    bool used;                       // it suppressed a finding of its piece
+    Finding unused;                  // the unused-ignore finding, should it stay unused
+    std::string line;                // the comment's source line
+};
+void apply_ignores(const Script &script, Findings &findings, std::vector<HeldIgnore> *held = nullptr);
+
+// Removes the end-of-script findings (with their source lines, one per
+// finding) that held ignores suppress, and adds an unused-ignore finding
+// (and its line) for each held ignore that suppressed nothing at all.
+void apply_held_ignores(const std::vector<HeldIgnore> &held, Findings &findings, std::vector<std::string> &lines);
 
 }  // namespace migsafe::cli

@@ -14,6 +14,8 @@ extern "C" {
 #include "catalog/indexing.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_depend.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_namespace.h"
@@ -652,6 +654,64 @@ bool DatabaseContext::constraint_created_in_transaction(const RelName &table, co
     if (!OidIsValid(relid)) return false;
     const char *name = constraint.c_str();
     return pg_call([&] { return constraint_is_transactions_own(relid, name); });
+}
+
+// An index counts when PostgreSQL's foreign key checks can use it: its
+// leading key columns are exactly the columns (a 0 in indkey is an
+// expression), it is not partial (indpred NULL), it is valid and live (an
+// index a failed CREATE INDEX CONCURRENTLY left behind serves no query), and
+// it is a B-tree or hash index (equality look-ups). A partitioned table's
+// index counts once it is valid, that is on every partition. No lock is
+// taken: the relcache and the syscache read the committed catalog (and the
+// transaction's own changes), which is what the statement about to run sees.
+std::optional<bool> DatabaseContext::index_covers_columns(const RelName &table,
+                                                          const std::vector<std::string> &columns) const {
+    Oid relid = resolve_relation(table);
+    if (!OidIsValid(relid) || columns.empty() || columns.size() > INDEX_MAX_KEYS) return false;
+    const char *names[INDEX_MAX_KEYS];
+    int count = static_cast<int>(columns.size());
+    for (int i = 0; i < count; ++i) names[i] = columns[static_cast<std::size_t>(i)].c_str();
+    return pg_call([&]() -> std::optional<bool> {
+        char kind = get_rel_relkind(relid);
+        if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE) return false;
+        AttrNumber wanted[INDEX_MAX_KEYS];
+        for (int i = 0; i < count; ++i) {
+            wanted[i] = get_attnum(relid, names[i]);
+            if (wanted[i] <= 0) return false;  // no such column: the statement adds it, no index has it yet
+        }
+        Relation rel = RelationIdGetRelation(relid);
+        if (rel == nullptr) return std::nullopt;
+        List *indexes = RelationGetIndexList(rel);
+        RelationClose(rel);
+        bool covered = false;
+        ListCell *cell;
+        foreach (cell, indexes) {
+            HeapTuple tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(cell)));
+            if (!HeapTupleIsValid(tuple)) continue;
+            auto *index = reinterpret_cast<Form_pg_index>(GETSTRUCT(tuple));
+            bool usable = index->indisvalid && index->indislive && index->indnkeyatts >= count &&
+                          heap_attisnull(tuple, Anum_pg_index_indpred, nullptr);
+            for (int i = 0; usable && i < count; ++i) {
+                bool listed = false;
+                for (int j = 0; j < count; ++j) listed = listed || index->indkey.values[i] == wanted[j];
+                for (int j = 0; j < i; ++j) listed = listed && index->indkey.values[j] != index->indkey.values[i];
+                usable = listed;  // distinct key columns, each one of the foreign key's
+            }
+            Oid index_oid = index->indexrelid;
+            ReleaseSysCache(tuple);
+            if (!usable) continue;
+            HeapTuple class_tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(index_oid));
+            if (!HeapTupleIsValid(class_tuple)) continue;
+            Oid access_method = reinterpret_cast<Form_pg_class>(GETSTRUCT(class_tuple))->relam;
+            ReleaseSysCache(class_tuple);
+            if (access_method == BTREE_AM_OID || access_method == HASH_AM_OID) {
+                covered = true;
+                break;
+            }
+        }
+        list_free(indexes);
+        return covered;
+    });
 }
 
 bool DatabaseContext::check_implied_by_not_null(const RelName &table, const std::string &constraint,

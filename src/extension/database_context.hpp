@@ -43,6 +43,7 @@ public:
     bool operator_is_reflexive(unsigned int opno) const override;
     Node *fold_constants(Node *expression) const override;
     bool judges_analysed_dml() const override { return about_to_run_; }
+    bool sees_later_statements() const override { return !about_to_run_; }
     bool object_absent(ObjectType kind, const RelName &name) const override;
     bool is_guard_state(const RelName &table) const override;
     bool is_guard_state_relation(unsigned int relid) const override;
@@ -56,6 +57,8 @@ public:
     std::optional<std::vector<std::string>> index_nullable_columns(const RelName &table,
                                                                    const std::string &index) const override;
     bool constraint_created_in_transaction(const RelName &table, const std::string &constraint) const override;
+    std::optional<bool> index_covers_columns(const RelName &table,
+                                             const std::vector<std::string> &columns) const override;
     bool check_implied_by_not_null(const RelName &table, const std::string &constraint,
                                    bool with_children) const override;
     std::optional<int> domain_columns(const RelName &domain) const override;

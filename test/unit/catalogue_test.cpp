@@ -74,6 +74,8 @@ const std::map<std::string, Severity> kDesignedRules{
     {"rename-enum-value", Severity::review},
     {"alter-domain-add-constraint", Severity::review},
     {"identifier-too-long", Severity::review},
+    {"foreign-key-without-index", Severity::review},
+    {"transaction-control", Severity::review},
     // issue "The DML guard judges what a statement does to the rows"
     {"mass-delete", Severity::dangerous},
     {"mass-update", Severity::dangerous},
@@ -135,6 +137,8 @@ const std::map<std::string, std::string> kExamples{
     {"rename-enum-value", "ALTER TYPE mood RENAME VALUE 'sad' TO 'unhappy';"},
     {"alter-domain-add-constraint", "ALTER DOMAIN zip ADD CONSTRAINT five CHECK (length(VALUE) = 5);"},
     {"identifier-too-long", "CREATE TABLE t (a_column_name_that_goes_on_and_on_well_past_the_limit_of_postgres int);"},
+    {"foreign-key-without-index", "CREATE TABLE c (id int PRIMARY KEY, p int REFERENCES p (id));"},
+    {"transaction-control", "BEGIN; CREATE TABLE t (a int);"},
 };
 
 TEST(Catalogue, HasTheDesignedRules) {

@@ -6,6 +6,7 @@
 #include "../catalogue.hpp"
 #include "../changed_tables.hpp"
 #include "../classifier.hpp"
+#include "../deferred.hpp"
 #include "../script_state.hpp"
 #include "../source_position.hpp"
 
@@ -23,14 +24,17 @@ constexpr int kStatementStart = -1;
 class RuleInput {
 public:
     RuleInput(const Statement &statement, int index, bool several_statements, const ScriptState &script,
-              const Context &context, std::string_view text, const LineIndex &lines, Findings &out)
+              const Context &context, std::string_view text, const LineIndex &lines, Findings &out,
+              DeferredFindings &deferred)
         : stmt(statement.node), several_statements(several_statements), script(script), context(context),
-          statement_(statement), index_(index), text_(text), lines_(lines), out_(out) {}
+          deferred(deferred), statement_(statement), index_(index), text_(text), lines_(lines), out_(out),
+          deferred_(deferred) {}
 
     Node *const stmt;               // the statement's raw parse tree
     const bool several_statements;  // the script has more than this statement
     const ScriptState &script;   // what earlier statements created
     const Context &context;      // what the front door knows (protected tables)
+    const DeferredFindings &deferred;  // what waits for the end of the script (indexes built so far)
 
     // "Created earlier": in this script or, in the database, by this
     // session's script (classifier.hpp).
@@ -86,14 +90,26 @@ public:
     // findings differ in severity (alter-column-type).
     void report(int location, const std::string &object, const std::string &message, Severity severity);
 
+    // A finding of the rule being run that the end of the script decides
+    // (deferred.hpp): a foreign key of table on columns (name: the
+    // constraint's, or ""), reported unless an index covers it by then; a
+    // transaction the statement opens, reported unless a later statement
+    // ends it.
+    void defer_foreign_key(int location, const std::string &object, const std::string &message, const RelName &table,
+                           std::vector<std::string> columns, std::string name);
+    void defer_open_transaction(int location, const std::string &object, const std::string &message);
+
     void set_rule(const RuleInfo *rule) { rule_ = rule; }
 
 private:
+    DeferredFinding deferred_finding(int location, const std::string &object, const std::string &message) const;
+
     const Statement &statement_;
     int index_;
-    std::string_view text_;
+    std::string_view text_;  // of the script or piece: the statement's location is an offset in it
     const LineIndex &lines_;
     Findings &out_;
+    DeferredFindings &deferred_;
     const RuleInfo *rule_ = nullptr;
     std::optional<Changes> changes_;
     std::optional<RelName> altered_;
@@ -175,6 +191,8 @@ void check_validate_in_same_transaction(RuleInput &);
 void check_int_primary_key(RuleInput &);
 void check_alter_domain_add_constraint(RuleInput &);
 void check_add_column_volatile_default(RuleInput &);
+void check_foreign_key_without_index(RuleInput &);
+void check_transaction_control(RuleInput &);
 void check_missing_lock_timeout(RuleInput &);
 
 const Rule *rule_table_begin();

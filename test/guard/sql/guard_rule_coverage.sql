@@ -66,6 +66,31 @@ SELECT rule, object, message FROM migsafe_check($$ALTER TABLE accounts ALTER COL
 ALTER TABLE accounts ADD CONSTRAINT accounts_pkey2 PRIMARY KEY USING INDEX accounts_id;$$);
 SELECT rule, object, message FROM migsafe_check('ALTER TABLE accounts ADD CONSTRAINT accounts_pkey2 PRIMARY KEY USING INDEX accounts_id');
 
+-- foreign-key-without-index: the catalog's indexes count. orders has an
+-- index on customer_id; a foreign key on an unindexed column is refused.
+ALTER TABLE orders ADD CONSTRAINT orders_customer_fkey FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;
+ALTER TABLE orders ADD COLUMN referrer_id bigint;
+ALTER TABLE orders ADD CONSTRAINT orders_referrer_fkey FOREIGN KEY (referrer_id) REFERENCES customers (id) NOT VALID;
+SELECT conname FROM pg_constraint WHERE conrelid = 'orders'::regclass AND contype = 'f' ORDER BY conname;
+-- a partial index does not count; an index starting with the column does
+CREATE INDEX CONCURRENTLY orders_referrer_partial ON orders (referrer_id) WHERE referrer_id IS NOT NULL;
+ALTER TABLE orders ADD CONSTRAINT orders_referrer_fkey FOREIGN KEY (referrer_id) REFERENCES customers (id) NOT VALID;
+CREATE INDEX CONCURRENTLY orders_referrer_total ON orders (referrer_id, total);
+ALTER TABLE orders ADD CONSTRAINT orders_referrer_fkey FOREIGN KEY (referrer_id) REFERENCES customers (id) NOT VALID;
+SELECT conname FROM pg_constraint WHERE conrelid = 'orders'::regclass AND contype = 'f' ORDER BY conname;
+-- statement by statement, a new table's index comes after its CREATE TABLE:
+-- the guard leaves the table to the statements after it (one transaction:
+-- migsafe.session_script_window is 0 here)
+BEGIN;
+CREATE TABLE order_notes (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id));
+CREATE INDEX order_notes_order_id ON order_notes (order_id);
+COMMIT;
+-- migsafe_check() reads the whole script: the index after it counts, none is a finding
+SELECT rule, object FROM migsafe_check($$CREATE TABLE notes2 (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id));
+CREATE INDEX ON notes2 (order_id);$$);
+SELECT rule, object FROM migsafe_check('CREATE TABLE notes3 (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id))');
+SELECT rule, object FROM migsafe_check('ALTER TABLE orders ADD CONSTRAINT c FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID');
+
 -- migsafe.enable_rules: only opt-in rules, by id
 SET migsafe.enable_rules = 'drop-table';
 SET migsafe.enable_rules = 'no-such-rule';
@@ -86,5 +111,5 @@ SET migsafe.enable_rules = '';
 RESET ROLE;
 DROP ROLE coverage_app;
 SET migsafe.mode = off;
-DROP TABLE ids, big_ids, orders, customers, accounts;
+DROP TABLE ids, big_ids, order_notes, orders, customers, accounts;
 TRUNCATE migsafe.audit_log;

@@ -128,6 +128,7 @@ CREATE TABLE "User" (id int PRIMARY KEY);
 CREATE TABLE "Post" (id int PRIMARY KEY, "authorId" int);
 INSERT INTO "User" VALUES (1), (2);
 INSERT INTO "Post" VALUES (1, 1), (2, 2), (3, 1);'
+recipe_step statements 'CREATE INDEX CONCURRENTLY "Post_authorId_idx" ON "Post" ("authorId");'
 recipe_step statements 'ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey"
     FOREIGN KEY ("authorId") REFERENCES "User" ("id") NOT VALID;'
 recipe_step statements 'ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";'
@@ -271,6 +272,29 @@ recipe_step migration 'ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_total_posi
 end_recipe "validate-in-same-transaction: two migrations, two transactions" "" \
     "SELECT convalidated, (SELECT count(*) FROM \"Order\") FROM pg_constraint WHERE conname = 'Order_total_positive'" "t|3"
 
+begin_recipe foreign-key-without-index '
+CREATE TABLE "Post" (id int PRIMARY KEY);
+INSERT INTO "Post" VALUES (1), (2);'
+recipe_step migration 'CREATE TABLE "Comment" (
+  "id" serial PRIMARY KEY,
+  "postId" integer NOT NULL REFERENCES "Post" ("id")
+);
+CREATE INDEX "Comment_postId_idx" ON "Comment" ("postId");'
+end_recipe "foreign-key-without-index: a new table's index in the same migration" "" \
+    "SELECT count(*) FROM pg_index WHERE indrelid = '\"Comment\"'::regclass" "2"
+
+begin_recipe foreign-key-without-index '
+CREATE TABLE "Post" (id int PRIMARY KEY);
+CREATE TABLE "Comment" (id int PRIMARY KEY, "postId" int);
+INSERT INTO "Post" VALUES (1), (2);
+INSERT INTO "Comment" VALUES (1, 1), (2, 2), (3, 1);'
+recipe_step statements 'CREATE INDEX CONCURRENTLY "Comment_postId_idx" ON "Comment" ("postId");'
+# "before or after the migration that adds the foreign key": before, so
+# that the foreign key finds it
+recipe_step migration 'ALTER TABLE "Comment" ADD CONSTRAINT "Comment_postId_fkey" FOREIGN KEY ("postId") REFERENCES "Post" ("id") NOT VALID;' "" prose
+end_recipe "foreign-key-without-index: an existing table's index CONCURRENTLY, before the foreign key" "" \
+    "SELECT count(*) FROM pg_constraint WHERE conname = 'Comment_postId_fkey'" "1"
+
 begin_recipe alter-domain-add-constraint '
 CREATE DOMAIN "Email" AS text;
 CREATE TABLE "User" (id int PRIMARY KEY, email "Email");
@@ -384,6 +408,7 @@ end_recipe "drop-column: DROP NOT NULL, then the drop in a later, approved migra
 begin_recipe drop-constraint '
 CREATE TABLE "User" (id int PRIMARY KEY);
 CREATE TABLE "Post" (id int PRIMARY KEY, "authorId" int CONSTRAINT "Post_authorId_fkey" REFERENCES "User" (id));
+CREATE INDEX "Post_authorId_idx" ON "Post" ("authorId");
 INSERT INTO "User" VALUES (1), (2);
 INSERT INTO "Post" VALUES (1, 1), (2, 2), (3, 1);'
 recipe_step statements 'ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_cascade_fkey"

@@ -297,6 +297,66 @@ std::optional<bool> LiveCatalog::not_null_proven(const RelName &table, const std
     return std::nullopt;
 }
 
+namespace {
+
+// A text[] literal of the names, each quoted ("a\"b" for a"b).
+std::string text_array(const std::vector<std::string> &names) {
+    std::string literal = "{";
+    for (const std::string &name : names) {
+        if (literal.size() > 1) literal += ',';
+        literal += '"';
+        for (char c : name) {
+            if (c == '"' || c == '\\') literal += '\\';
+            literal += c;
+        }
+        literal += '"';
+    }
+    return literal + "}";
+}
+
+}  // namespace
+
+// The same test as the extension's (src/extension/database_context.cpp):
+// a valid, live, non-partial B-tree or hash index whose leading key columns
+// are exactly these, in any order (an expression key has no attribute and
+// makes the sets differ).
+std::optional<bool> LiveCatalog::index_covers_columns(const RelName &table,
+                                                      const std::vector<std::string> &columns) const {
+    std::optional<Relation> relation = resolve(table);
+    if (!relation || (relation->kind != 'r' && relation->kind != 'p')) return std::nullopt;
+    Rows rows = database_.query(
+        "SELECT EXISTS (SELECT FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+        "JOIN pg_am am ON am.oid = c.relam "
+        "WHERE i.indrelid = $1::oid AND i.indpred IS NULL AND i.indisvalid AND i.indislive "
+        "AND am.amname IN ('btree', 'hash') AND i.indnkeyatts >= $2::int "
+        "AND ARRAY(SELECT a.attname::text FROM unnest((i.indkey::int2[])[0:$2::int - 1]) k "
+        "          JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k ORDER BY 1) "
+        "  = ARRAY(SELECT x FROM unnest($3::text[]) x ORDER BY 1))",
+        {relation->oid, std::to_string(columns.size()), text_array(columns)});
+    return rows.boolean(0, 0);
+}
+
+std::optional<std::vector<std::string>> LiveCatalog::index_nullable_columns(const RelName &table,
+                                                                            const std::string &index) const {
+    std::optional<Relation> relation = resolve(table);
+    if (!relation) return std::nullopt;
+    Rows found = database_.query(
+        "SELECT i.indexrelid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+        "WHERE i.indrelid = $1::oid AND c.relname = $2 "
+        "AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = $1::oid)",
+        {relation->oid, index});
+    if (found.size() != 1) return std::nullopt;
+    Rows rows = database_.query(
+        "SELECT a.attname FROM pg_index i "
+        "CROSS JOIN LATERAL unnest((i.indkey::int2[])[0:i.indnkeyatts - 1]) WITH ORDINALITY AS k(attnum, n) "
+        "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
+        "WHERE i.indexrelid = $1::oid AND NOT a.attnotnull ORDER BY k.n",
+        {found.text(0, 0)});
+    std::vector<std::string> nullable;
+    for (int i = 0; i < rows.size(); ++i) nullable.push_back(rows.text(i, 0));
+    return nullable;
+}
+
 bool LiveCatalog::partitioned_table(const RelName &table) const {
     std::optional<Relation> relation = resolve(table);
     return relation && relation->kind == 'p';

@@ -37,6 +37,10 @@ public:
     bool partitioned_table(const RelName &table) const override;
     std::optional<bool> table_is_empty(const RelName &table) const override;
     std::optional<bool> function_is_volatile(const List *name) const override;
+    std::optional<bool> index_covers_columns(const RelName &table,
+                                             const std::vector<std::string> &columns) const override;
+    std::optional<std::vector<std::string>> index_nullable_columns(const RelName &table,
+                                                                   const std::string &index) const override;
 
     // What the catalog says of a column's type change, for type_change() and
     // type_change_rewrites(); nullopt when it cannot say exactly.

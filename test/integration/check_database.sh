@@ -43,7 +43,9 @@ cd_migration() {  # NAME SQL
     printf '%s\n' "$2" >"$cd_migrations/$1/migration.sql"
 }
 cd_migration 20260101000000_init 'CREATE TABLE "Event" (id bigint PRIMARY KEY, title varchar(50), n integer, note text, legacy text,
-    CONSTRAINT "Event_note_present" CHECK (note IS NOT NULL));
+    "authorId" bigint, "editorId" bigint, CONSTRAINT "Event_note_present" CHECK (note IS NOT NULL));
+CREATE INDEX "Event_authorId_idx" ON "Event" ("authorId");
+CREATE TABLE "Author" (id bigint PRIMARY KEY);
 CREATE TABLE "Audit" (id integer);'
 cd_migration 20260102000000_drop_audit 'DROP TABLE "Audit";'
 cd_migration 20260103000000_event_changes 'ALTER TABLE "Event" ALTER COLUMN title TYPE varchar(100);
@@ -52,6 +54,10 @@ ALTER TABLE "Event" ALTER COLUMN note SET NOT NULL;
 ALTER TABLE "Event" DROP COLUMN legacy;'
 cd_migration 20260104000000_tags 'CREATE TABLE "Tag" (id integer);
 ALTER TABLE "Tag" ADD COLUMN name text NOT NULL;'
+# foreign-key-without-index: the index the database already has counts.
+cd_migration 20260105000000_event_authors '-- AddForeignKey
+ALTER TABLE "Event" ADD CONSTRAINT "Event_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "Author"("id") NOT VALID;
+ALTER TABLE "Event" ADD CONSTRAINT "Event_editorId_fkey" FOREIGN KEY ("editorId") REFERENCES "Author"("id") NOT VALID;'
 printf 'provider = "postgresql"\n' >"$cd_migrations/migration_lock.toml"
 
 # Prisma's _prisma_migrations, and the first two migrations applied as
@@ -80,9 +86,9 @@ done
 # The pending migrations only, with the table's size and rows.
 for cd_db in cd_ext cd_plain; do
     cd_check "$cd_db-text" $cd_db "$cd_migrations"
-    cd_expect "$cd_db-text" 1 "2 applied in the database (skipped: 20260101000000_init, 20260102000000_drop_audit), 2 to check" \
+    cd_expect "$cd_db-text" 1 "2 applied in the database (skipped: 20260101000000_init, 20260102000000_drop_audit), 3 to check" \
         "20260103000000_event_changes/migration.sql:2:" "20260103000000_event_changes/migration.sql:4:" \
-        'public."Event": ' '~300 k rows)' "2 file(s) checked"
+        'public."Event": ' '~300 k rows)' "3 file(s) checked"
     if grep -q 'drop-table\|Audit' "$cd_work/$cd_db-text.out"; then
         fail "check --database: $cd_db: the applied DROP TABLE is not reported" "$(cat "$cd_work/$cd_db-text.out")"
     else
@@ -112,7 +118,10 @@ expect_equal "check --database: the same findings with and without the extension
 expect_equal "check --database: refined by the live catalog (lines 2 and 4 only; the new table has no size)" \
     "20260103000000_event_changes 2 alter-column-type review public.\"Event\" size
 20260103000000_event_changes 4 drop-column dangerous public.\"Event\" size" \
-    "$(grep -v '^20260104000000_tags .* - nosize$' "$cd_work/cd_plain.findings")"
+    "$(grep -v '^20260104000000_tags .* - nosize$\|^20260105000000_event_authors ' "$cd_work/cd_plain.findings")"
+expect_equal "check --database: a foreign key on a column the database indexes is no finding, on another it is" \
+    '20260105000000_event_authors 3 foreign-key-without-index review public."Event" size' \
+    "$(grep '^20260105000000_event_authors ' "$cd_work/cd_plain.findings")"
 cd_sql cd_ext -At -c "SELECT line, rule FROM migsafe_check(pg_read_file('$cd_migrations/20260103000000_event_changes/migration.sql'))" \
     >"$cd_work/server.findings" 2>&1
 expect_equal "check --database: the same as migsafe_check() in the database" "2|alter-column-type
@@ -137,7 +146,7 @@ for cd_db in cd_ext cd_plain; do
         -c "GRANT SELECT ON _prisma_migrations TO cd_reader"
     "$MIGSAFE_CLI" check --database "$(cd_url $cd_db cd_reader)" "$cd_migrations" >"$cd_work/$cd_db-reader.out" 2>"$cd_work/$cd_db-reader.err"
     cd_status=$?
-    cd_expect "$cd_db-reader" 1 "2 to check" "20260103000000_event_changes/migration.sql:4:" '~300 k rows)'
+    cd_expect "$cd_db-reader" 1 "3 to check" "20260103000000_event_changes/migration.sql:4:" '~300 k rows)'
 done
 
 # Errors, exit status 2.

@@ -44,15 +44,20 @@ void judge(RuleInput &in, const RelName &table, const Constraint *fk, const char
     // The guard: the table this statement creates is as new as one the
     // session created, and its index can only come in a later statement.
     if (creating && !in.context.sees_later_statements()) return;
-    if (!creating && !in.script.table_created(table) &&
-        in.context.index_covers_columns(in.script.original_name(table), columns) == true)
-        return;
+    // An existing table's own indexes: known in the database, unknown
+    // offline (the message says what was not seen).
+    bool existing = !creating && !in.script.table_created(table);
+    std::optional<bool> indexed =
+        existing ? in.context.index_covers_columns(in.script.original_name(table), columns) : std::optional<bool>(false);
+    if (indexed == true) return;
     std::string referenced = fk->pktable != nullptr ? rel_name(fk->pktable).display() : "the referenced table";
     std::string list = column_list(columns);
+    std::string none = indexed ? "no index of " + table.display() + " starts with " + list
+                               : "no index of " + table.display() + " that this script creates starts with " + list +
+                                     " (its existing indexes are not known here)";
     in.defer_foreign_key(fk->location, table.display(),
-                         "foreign key " + list + " of " + table.display() + " references " + referenced +
-                             ", and no index of " + table.display() + " starts with " + list +
-                             ": every DELETE from " + referenced + " (and every UPDATE of its key) scans " +
+                         "foreign key " + list + " of " + table.display() + " references " + referenced + ", and " +
+                             none + ": every DELETE from " + referenced + " (and every UPDATE of its key) scans " +
                              table.display() + " for referencing rows, holding its locks while it does",
                          table, std::move(columns), fk->conname != nullptr ? fk->conname : "");
 }

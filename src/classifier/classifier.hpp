@@ -161,8 +161,8 @@ public:
     }
     // Whether the table (ordinary or partitioned) has an index whose leading
     // key columns are exactly these columns, in any order: the look-up a
-    // foreign key on them needs (foreign-key-without-index). Offline:
-    // nullopt ("cannot know"); in the database, false for a table it cannot
+    // foreign key on them needs (foreign-key-without-index). nullopt
+    // ("cannot know") offline, and in the database for a table it cannot
     // find.
     virtual std::optional<bool> index_covers_columns(const RelName &, const std::vector<std::string> & /*columns*/) const {
         return std::nullopt;

@@ -667,7 +667,10 @@ bool DatabaseContext::constraint_created_in_transaction(const RelName &table, co
 std::optional<bool> DatabaseContext::index_covers_columns(const RelName &table,
                                                           const std::vector<std::string> &columns) const {
     Oid relid = resolve_relation(table);
-    if (!OidIsValid(relid) || columns.empty() || columns.size() > INDEX_MAX_KEYS) return false;
+    // A table the catalog does not know (an earlier migration, not yet run,
+    // creates it): its indexes are not known either.
+    if (!OidIsValid(relid)) return std::nullopt;
+    if (columns.empty() || columns.size() > INDEX_MAX_KEYS) return false;
     const char *names[INDEX_MAX_KEYS];
     int count = static_cast<int>(columns.size());
     for (int i = 0; i < count; ++i) names[i] = columns[static_cast<std::size_t>(i)].c_str();

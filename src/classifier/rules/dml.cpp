@@ -23,6 +23,7 @@
 #include "rule.hpp"
 
 #include "../options.hpp"
+#include "../../parser/pg_call.hpp"
 
 #include <functional>
 #include <optional>
@@ -200,9 +201,13 @@ bool raw_mentions_target(Node *node, void *context) {
     return raw_expression_tree_walker(node, as_walker(raw_mentions_target), scan);
 }
 
+// PostgreSQL's walkers and equal() raise an ERROR (stack depth) on a deep
+// enough expression: pg_call() turns it into an exception that unwinds the
+// classifier's frames, which a longjmp would skip (their destructors, and
+// the script's own).
 bool mentions_raw_target(Node *node, const RawTarget &target) {
     RawScan scan{&target, false};
-    return raw_mentions_target(node, &scan);
+    return pg_call([&] { return raw_mentions_target(node, &scan); });
 }
 
 // The operators for which `x op x` holds for every non-null x.
@@ -218,7 +223,7 @@ bool raw_always_true(const Node *node, const RawTarget &target, const Context &c
         bool reflexive = expr->kind == AEXPR_NOT_DISTINCT ||
                          (expr->kind == AEXPR_OP && list_length(expr->name) >= 1 &&
                           IsA(llast(expr->name), String) && reflexive_operator(strVal(llast(expr->name))));
-        return reflexive && expr->lexpr != nullptr && equal(expr->lexpr, expr->rexpr);
+        return reflexive && expr->lexpr != nullptr && pg_call([&] { return equal(expr->lexpr, expr->rexpr); });
     }
     if (IsA(node, NullTest)) {
         const auto *test = castNode(NullTest, node);
@@ -459,7 +464,7 @@ bool var_mentions_target(Node *node, void *context) {
 
 bool mentions_target(Node *node, Index target) {
     VarScan scan{target, 0};
-    return var_mentions_target(node, &scan);
+    return pg_call([&] { return var_mentions_target(node, &scan); });
 }
 
 // The target's column that a node is, or 0.
@@ -472,7 +477,7 @@ AttrNumber target_column(const Node *node, Index target) {
 bool always_true(const Node *node, const RangeTblEntry *target_rte, Index target, const Context &context) {
     if (IsA(node, OpExpr)) {
         const auto *op = castNode(OpExpr, node);
-        return list_length(op->args) == 2 && equal(linitial(op->args), lsecond(op->args)) &&
+        return list_length(op->args) == 2 && pg_call([&] { return equal(linitial(op->args), lsecond(op->args)); }) &&
                context.operator_is_reflexive(op->opno);
     }
     if (IsA(node, NullTest)) {
@@ -503,7 +508,9 @@ bool restricts(Node *condition, const RangeTblEntry *target_rte, Index target, c
         // NOT: x IS NOT DISTINCT FROM x is NOT (x IS DISTINCT FROM x), true for every row.
         const Node *arg = static_cast<const Node *>(linitial(bool_expr->args));
         if (IsA(arg, DistinctExpr) &&
-            equal(linitial(castNode(DistinctExpr, arg)->args), lsecond(castNode(DistinctExpr, arg)->args)))
+            pg_call([&] {
+                return equal(linitial(castNode(DistinctExpr, arg)->args), lsecond(castNode(DistinctExpr, arg)->args));
+            }))
             return false;
         return mentions_target(condition, target);
     }

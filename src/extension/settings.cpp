@@ -37,8 +37,8 @@ const struct config_enum_entry review_action_options[] = {
 std::uint64_t enabled_rules = 0;
 
 // check_hook of migsafe.enable_rules: a comma-separated list of opt-in rule
-// ids; the parsed set goes to the assign hook through *extra (malloc'ed, as
-// PostgreSQL requires). Plain C inside: no exception, nothing to destroy.
+// ids; the parsed set goes to the assign hook through *extra (allocated as
+// PostgreSQL requires: malloc, guc_malloc from 16 on). Plain C inside: no exception, nothing to destroy.
 bool check_enable_rules(char **newval, void **extra, GucSource) {
     char *copy = pstrdup(*newval);
     List *names = NIL;
@@ -62,7 +62,12 @@ bool check_enable_rules(char **newval, void **extra, GucSource) {
         }
         set |= std::uint64_t{1} << index;
     }
+    // PostgreSQL 16 and later free extra with guc_free(): it must come from guc_malloc().
+#if PG_VERSION_NUM >= 160000
+    auto *parsed = static_cast<std::uint64_t *>(guc_malloc(LOG, sizeof(std::uint64_t)));
+#else
     auto *parsed = static_cast<std::uint64_t *>(std::malloc(sizeof(std::uint64_t)));
+#endif
     if (parsed == nullptr) return false;
     *parsed = set;
     *extra = parsed;

@@ -55,11 +55,6 @@ public:
     // reported at the end unless a later statement ends it.
     void transaction_opened(DeferredFinding finding) { open_transaction_ = std::move(finding); }
 
-    // Whether an index the script built, as things stand, covers these
-    // columns of the table: its leading key columns are exactly them, in any
-    // order (plain columns, no partial index).
-    bool index_covers(const RelName &table, const std::vector<std::string> &columns) const;
-
     // Follows what the statement does to indexes, constraints, columns and
     // tables, and whether it ends a transaction. Called after the rules have
     // judged it.
@@ -88,6 +83,10 @@ private:
         std::string name;
     };
 
+    // Whether an index the script built, as things stand, covers these
+    // columns of the table: its leading key columns are exactly them, in any
+    // order (plain columns, no partial index).
+    bool index_covers(const RelName &table, const std::vector<std::string> &columns) const;
     void add_index(KeyIndex index);
     void record_create_table(const CreateStmt *create);
     void record_index(const IndexStmt *index);

@@ -27,14 +27,12 @@ public:
               const Context &context, std::string_view text, const LineIndex &lines, Findings &out,
               DeferredFindings &deferred)
         : stmt(statement.node), several_statements(several_statements), script(script), context(context),
-          deferred(deferred), statement_(statement), index_(index), text_(text), lines_(lines), out_(out),
-          deferred_(deferred) {}
+          statement_(statement), index_(index), text_(text), lines_(lines), out_(out), deferred_(deferred) {}
 
     Node *const stmt;               // the statement's raw parse tree
     const bool several_statements;  // the script has more than this statement
     const ScriptState &script;   // what earlier statements created
     const Context &context;      // what the front door knows (protected tables)
-    const DeferredFindings &deferred;  // what waits for the end of the script (indexes built so far)
 
     // "Created earlier": in this script or, in the database, by this
     // session's script (classifier.hpp).

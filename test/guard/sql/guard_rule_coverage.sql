@@ -58,9 +58,10 @@ INSERT INTO accounts VALUES (1, 'a'), (2, 'b');
 CREATE UNIQUE INDEX CONCURRENTLY accounts_id ON accounts (id);
 CREATE UNIQUE INDEX CONCURRENTLY accounts_code ON accounts (code);
 ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_id;
-SELECT conname FROM pg_constraint WHERE conrelid = 'accounts'::regclass;
+SELECT conname FROM pg_constraint WHERE conrelid = 'accounts'::regclass AND contype = 'p';
+SELECT attnotnull FROM pg_attribute WHERE attrelid = 'accounts'::regclass AND attname = 'id';
 ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_code;
-SELECT conname FROM pg_constraint WHERE conrelid = 'accounts'::regclass;
+SELECT conname FROM pg_constraint WHERE conrelid = 'accounts'::regclass AND contype = 'p';
 -- migsafe_check(): a SET NOT NULL earlier in the script counts
 SELECT rule, object, message FROM migsafe_check($$ALTER TABLE accounts ALTER COLUMN id SET NOT NULL;
 ALTER TABLE accounts ADD CONSTRAINT accounts_pkey2 PRIMARY KEY USING INDEX accounts_id;$$);

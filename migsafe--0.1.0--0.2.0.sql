@@ -18,17 +18,19 @@ CREATE FUNCTION migsafe_plan(
     OUT work text,
     OUT relation_size bigint,
     OUT estimated_rows bigint,
-    OUT rules text[])
+    OUT rules text[],
+    OUT granted_now boolean,
+    OUT blockers text)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'migsafe_plan'
 LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 COMMENT ON FUNCTION migsafe_plan(text) IS
-    'for each statement of a SQL script: the lock it takes on each table, the work done under it, the table''s size and rows, and its findings';
+    'for each statement of a SQL script: the lock it takes on each table, the work done under it, the table''s size and rows, its findings, and whether the lock would be granted now or who holds it';
 
 -- Changed: migsafe_status() lists migsafe.require_lock_timeout,
--- migsafe.ddl_lock_timeout, migsafe.mass_change_min_rows and
--- migsafe.session_script_window. CREATE OR REPLACE keeps its grants.
+-- migsafe.ddl_lock_timeout, the lock wait's settings,
+-- migsafe.mass_change_min_rows and migsafe.session_script_window. CREATE OR REPLACE keeps its grants.
 CREATE OR REPLACE FUNCTION migsafe_status(OUT item text, OUT name text, OUT detail text)
 RETURNS SETOF record
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -46,6 +48,14 @@ AS $$
     SELECT 'setting', 'migsafe.require_lock_timeout', current_setting('migsafe.require_lock_timeout')
     UNION ALL
     SELECT 'setting', 'migsafe.ddl_lock_timeout', current_setting('migsafe.ddl_lock_timeout')
+    UNION ALL
+    SELECT 'setting', 'migsafe.lock_wait_budget', current_setting('migsafe.lock_wait_budget')
+    UNION ALL
+    SELECT 'setting', 'migsafe.max_lock_wait_budget', current_setting('migsafe.max_lock_wait_budget')
+    UNION ALL
+    SELECT 'setting', 'migsafe.max_blocker_age', current_setting('migsafe.max_blocker_age')
+    UNION ALL
+    SELECT 'setting', 'migsafe.lock_wait_always', current_setting('migsafe.lock_wait_always')
     UNION ALL
     SELECT 'setting', 'migsafe.mass_change_min_rows', current_setting('migsafe.mass_change_min_rows')
     UNION ALL
@@ -184,6 +194,13 @@ REVOKE ALL ON FUNCTION migsafe.approve(text, text, interval, text[], regclass[],
 
 -- New: approvals by content.
 ALTER TABLE migsafe.audit_log ADD COLUMN script_approval bigint, ADD COLUMN script_sha256 text;
+
+-- New: the lock wait's times, and the outcome 'ran' of DDL audited for them.
+ALTER TABLE migsafe.audit_log ADD COLUMN lock_wait interval, ADD COLUMN lock_held interval,
+    DROP CONSTRAINT audit_log_outcome_check,
+    ADD CONSTRAINT audit_log_outcome_check CHECK (outcome IN ('approved', 'window', 'warned', 'ran'));
+COMMENT ON TABLE migsafe.audit_log IS
+    'every dangerous statement that ran: approved, in a maintenance window, or in warn mode; and, under migsafe.lock_wait_budget, every DDL that waited for its locks, with its lock times';
 
 -- ---------------------------------------------------------------------------
 -- Approvals by content: migsafe_approve_script() approves the statements of

@@ -51,13 +51,15 @@ CREATE FUNCTION migsafe_plan(
     OUT work text,
     OUT relation_size bigint,
     OUT estimated_rows bigint,
-    OUT rules text[])
+    OUT rules text[],
+    OUT granted_now boolean,
+    OUT blockers text)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'migsafe_plan'
 LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 COMMENT ON FUNCTION migsafe_plan(text) IS
-    'for each statement of a SQL script: the lock it takes on each table, the work done under it, the table''s size and rows, and its findings';
+    'for each statement of a SQL script: the lock it takes on each table, the work done under it, the table''s size and rows, its findings, and whether the lock would be granted now or who holds it';
 
 -- ---------------------------------------------------------------------------
 -- State: approvals, maintenance windows, protected tables, audit log.
@@ -130,16 +132,22 @@ CREATE TABLE migsafe.audit_log (
     rules            text[] NOT NULL,
     objects          text[] NOT NULL,
     mode             text NOT NULL,
-    outcome          text NOT NULL CHECK (outcome IN ('approved', 'window', 'warned')),
+    -- ran: DDL with no finding to approve, audited for its lock times
+    -- (migsafe.lock_wait_budget).
+    outcome          text NOT NULL CHECK (outcome IN ('approved', 'window', 'warned', 'ran')),
     approval         text,
     window_ids       bigint[] NOT NULL DEFAULT '{}',
     -- The script approval that allowed it, and that script's SHA-256 (what
     -- Prisma keeps in _prisma_migrations.checksum).
     script_approval  bigint,
-    script_sha256    text
+    script_sha256    text,
+    -- Under migsafe.lock_wait_budget: how long the statement waited for its
+    -- locks without queueing, and how long it held them (until commit).
+    lock_wait        interval,
+    lock_held        interval
 );
 COMMENT ON TABLE migsafe.audit_log IS
-    'every dangerous statement that ran: approved, in a maintenance window, or in warn mode';
+    'every dangerous statement that ran: approved, in a maintenance window, or in warn mode; and, under migsafe.lock_wait_budget, every DDL that waited for its locks, with its lock times';
 
 REVOKE ALL ON migsafe.approvals, migsafe.windows, migsafe.protected_tables, migsafe.audit_log FROM PUBLIC;
 
@@ -585,6 +593,14 @@ AS $$
     SELECT 'setting', 'migsafe.require_lock_timeout', current_setting('migsafe.require_lock_timeout')
     UNION ALL
     SELECT 'setting', 'migsafe.ddl_lock_timeout', current_setting('migsafe.ddl_lock_timeout')
+    UNION ALL
+    SELECT 'setting', 'migsafe.lock_wait_budget', current_setting('migsafe.lock_wait_budget')
+    UNION ALL
+    SELECT 'setting', 'migsafe.max_lock_wait_budget', current_setting('migsafe.max_lock_wait_budget')
+    UNION ALL
+    SELECT 'setting', 'migsafe.max_blocker_age', current_setting('migsafe.max_blocker_age')
+    UNION ALL
+    SELECT 'setting', 'migsafe.lock_wait_always', current_setting('migsafe.lock_wait_always')
     UNION ALL
     SELECT 'setting', 'migsafe.mass_change_min_rows', current_setting('migsafe.mass_change_min_rows')
     UNION ALL

@@ -193,7 +193,7 @@ public:
     virtual bool sees_later_statements() const { return true; }
 
     // The guard only: the session will run the statement with a lock_timeout
-    // (its own, or migsafe.ddl_lock_timeout).
+    // (its own, migsafe.ddl_lock_timeout, or the lock wait of migsafe.lock_wait_budget).
     virtual bool lock_timeout_in_effect() const { return false; }
 
     // Whether an opt-in rule (RuleInfo::opt_in) is switched on.

@@ -303,6 +303,47 @@ const char *lock_level_name(LockLevel level) {
     return "";
 }
 
+std::vector<LockLevel> conflicting_levels(LockLevel level) {
+    // The weakest level each one conflicts with, and the ones with a gap:
+    // SHARE does not conflict with itself, ROW EXCLUSIVE not with itself or
+    // the two below it.
+    auto from = [](LockLevel weakest) {
+        std::vector<LockLevel> levels;
+        for (int l = static_cast<int>(weakest); l <= static_cast<int>(LockLevel::access_exclusive); ++l)
+            levels.push_back(static_cast<LockLevel>(l));
+        return levels;
+    };
+    switch (level) {
+        case LockLevel::access_share: return from(LockLevel::access_exclusive);
+        case LockLevel::row_share: return from(LockLevel::exclusive);
+        case LockLevel::row_exclusive: return from(LockLevel::share);
+        case LockLevel::share_update_exclusive: return from(LockLevel::share_update_exclusive);
+        case LockLevel::share: {
+            std::vector<LockLevel> levels = from(LockLevel::row_exclusive);
+            levels.erase(std::find(levels.begin(), levels.end(), LockLevel::share));
+            return levels;
+        }
+        case LockLevel::share_row_exclusive: return from(LockLevel::row_exclusive);
+        case LockLevel::exclusive: return from(LockLevel::row_share);
+        case LockLevel::access_exclusive: return from(LockLevel::access_share);
+    }
+    return {};
+}
+
+const char *pg_locks_mode(LockLevel level) {
+    switch (level) {
+        case LockLevel::access_share: return "AccessShareLock";
+        case LockLevel::row_share: return "RowShareLock";
+        case LockLevel::row_exclusive: return "RowExclusiveLock";
+        case LockLevel::share_update_exclusive: return "ShareUpdateExclusiveLock";
+        case LockLevel::share: return "ShareLock";
+        case LockLevel::share_row_exclusive: return "ShareRowExclusiveLock";
+        case LockLevel::exclusive: return "ExclusiveLock";
+        case LockLevel::access_exclusive: return "AccessExclusiveLock";
+    }
+    return "";
+}
+
 const char *lock_blocks(LockLevel level) {
     switch (level) {
         case LockLevel::access_share: return "ACCESS EXCLUSIVE only";

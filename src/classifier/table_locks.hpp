@@ -29,6 +29,13 @@ enum class LockLevel {
 
 // "ACCESS EXCLUSIVE", as pg_locks and the documentation spell it (without "Lock").
 const char *lock_level_name(LockLevel level);
+// The levels that conflict with this one, weakest first: PostgreSQL's lock
+// conflict table (the "Conflicting Lock Modes" table of the manual).
+std::vector<LockLevel> conflicting_levels(LockLevel level);
+
+// "AccessExclusiveLock": the level as pg_locks.mode spells it.
+const char *pg_locks_mode(LockLevel level);
+
 // What other sessions cannot do meanwhile: "reads and writes", "writes",
 // "schema changes and VACUUM", ...
 const char *lock_blocks(LockLevel level);

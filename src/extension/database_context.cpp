@@ -930,7 +930,8 @@ std::optional<bool> DatabaseContext::function_is_volatile(const List *name) cons
 }
 
 bool DatabaseContext::lock_timeout_in_effect() const {
-    return about_to_run_ && (LockTimeout > 0 || settings::ddl_lock_timeout_ms > 0);
+    return about_to_run_ &&
+           (LockTimeout > 0 || settings::ddl_lock_timeout_ms > 0 || settings::lock_wait_budget() > 0);
 }
 
 bool DatabaseContext::opted_in(std::string_view rule) const {

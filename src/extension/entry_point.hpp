@@ -25,13 +25,14 @@ struct Blocked {
     const char *message;
     const char *detail;
     const char *hint;
+    int sqlstate = 0;  // 0: ERRCODE_MIGSAFE_BLOCKED
 };
 
 template <typename Body>
 Datum run_guarded(Body body) {
     // Only plain C data may live in this frame when an ERROR is raised below.
     ErrorData *pg_error = nullptr;
-    Blocked blocked = {nullptr, nullptr, nullptr};
+    Blocked blocked = {nullptr, nullptr, nullptr, 0};
     char message[1024] = "";
     int sqlstate = 0;
     int line = 0, col = 0;
@@ -62,7 +63,8 @@ Datum run_guarded(Body body) {
     }
     if (pg_error != nullptr) ReThrowError(pg_error);
     if (blocked.message != nullptr)
-        ereport(ERROR, (errcode(ERRCODE_MIGSAFE_BLOCKED), errmsg_internal("%s", blocked.message),
+        ereport(ERROR, (errcode(blocked.sqlstate != 0 ? blocked.sqlstate : ERRCODE_MIGSAFE_BLOCKED),
+                        errmsg_internal("%s", blocked.message),
                         errdetail_internal("%s", blocked.detail), errhint("%s", blocked.hint)));
     if (sqlstate == ERRCODE_SYNTAX_ERROR)
         ereport(ERROR, (errcode(sqlstate), errmsg("%s at line %d, column %d of the script", message, line, col)));

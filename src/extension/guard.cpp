@@ -300,15 +300,13 @@ void not_allowed(const Permission &permission, const Coverage &cover, state::Aud
     throw Blocked{pg_strdup(message), pg_strdup(text), pg_strdup(hint)};
 }
 
-// The statement without the white space and comments that precede it in a
-// multi-statement string.
+}  // namespace
+
 std::string_view without_leading_comments(std::string_view statement) {
     if (statement.empty()) return statement;
     int start = first_token_offset(statement, 0, static_cast<int>(statement.size()));
     return statement.substr(static_cast<std::size_t>(start));
 }
-
-}  // namespace
 
 void judge(const Script &script, std::string_view statement) {
     DatabaseContext context(nullptr, true);

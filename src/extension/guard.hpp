@@ -22,4 +22,8 @@ void judge_findings(const Findings &findings, std::string_view statement);
 // A finding of a database-only rule, with the catalogue's severity and hint.
 Finding database_finding(const char *rule, const std::string &object, const std::string &message);
 
+// The statement without the white space and comments that precede it in a
+// multi-statement string: what messages quote and the audit keeps.
+std::string_view without_leading_comments(std::string_view statement);
+
 }  // namespace migsafe::guard

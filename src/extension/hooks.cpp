@@ -15,6 +15,7 @@
 #include "database_context.hpp"
 #include "entry_point.hpp"
 #include "guard.hpp"
+#include "lock_wait.hpp"
 #include "mass_change.hpp"
 #include "settings.hpp"
 #include "state.hpp"
@@ -188,6 +189,23 @@ bool wants_ddl_lock_timeout(const Node *stmt) {
     return wanted;
 }
 
+// The lock wait (lock_wait.hpp): before the statement asks for its locks.
+bool wait_for_locks(const Node *stmt) {
+    bool waited = false;
+    run_guarded([&]() -> Datum {
+        waited = lock_wait::before_statement(stmt);
+        return (Datum)0;
+    });
+    return waited;
+}
+
+void record_lock_wait(long long audit_id, const char *source, int location, int length) {
+    run_guarded([&]() -> Datum {
+        lock_wait::after_statement(audit_id, guard::without_leading_comments(statement_text(source, location, length)));
+        return (Datum)0;
+    });
+}
+
 // Sets lock_timeout for the statement only, as a function's SET clause does:
 // the caller ends the returned GUC nest level when the statement succeeds;
 // an error's (sub)transaction abort ends it otherwise.
@@ -207,7 +225,10 @@ void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_onl
     // postgresql.auto.conf, which outlives a promotion. It is judged there
     // too (self-protection), against the replicated approvals and windows.
     bool enabled = IsA(stmt, AlterSystemStmt) ? !guard_switched_off() : guard_enabled();
+    state::forget_last_audit();
     if (enabled && !concerns_no_rule(stmt)) judge(stmt, query_string, pstmt->stmt_location, pstmt->stmt_len);
+    long long audit_id = state::last_audit_id();
+    bool lock_waited = enabled && wait_for_locks(stmt);
 
     int lock_timeout_level = enabled && wants_ddl_lock_timeout(stmt) ? apply_ddl_lock_timeout() : -1;
 
@@ -231,6 +252,7 @@ void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_onl
     mass_change::utility_succeeded();
 
     if (lock_timeout_level >= 0) AtEOXact_GUC(true, lock_timeout_level);
+    if (lock_waited) record_lock_wait(audit_id, query_string, pstmt->stmt_location, pstmt->stmt_len);
 }
 
 void post_parse_analyze(ParseState *pstate, Query *query, JumbleState *jstate) {
@@ -270,6 +292,7 @@ void install() {
     post_parse_analyze_hook = post_parse_analyze;
     planner_hook = planner;
     mass_change::install();
+    lock_wait::register_callbacks();
     session_objects::register_hooks();
     state::register_callbacks();
     installed = true;

@@ -80,6 +80,11 @@ void assign_enable_rules(const char *, void *extra) {
 
 }  // namespace
 
+int lock_wait_budget() {
+    if (max_lock_wait_budget_ms > 0 && lock_wait_budget_ms > max_lock_wait_budget_ms) return max_lock_wait_budget_ms;
+    return lock_wait_budget_ms;
+}
+
 bool rule_enabled(std::string_view id) {
     for (std::size_t index = 0; index < rule_count() && index < 64; ++index)
         if (id == rule_info(index).id) return (enabled_rules >> index) & 1;
@@ -96,6 +101,10 @@ bool state_write = false;
 bool require_lock_timeout = false;
 char *enable_rules = nullptr;
 int ddl_lock_timeout_ms = 0;
+int lock_wait_budget_ms = 0;
+int max_lock_wait_budget_ms = 0;
+int max_blocker_age_ms = 0;
+bool lock_wait_always = false;
 int mass_change_min_rows = 1000;
 int session_script_window_s = 600;
 
@@ -142,6 +151,29 @@ void define() {
                             "0 turns it off. Statements that commit internally (CONCURRENTLY, VACUUM, REINDEX, "
                             "CLUSTER) are left alone.",
                             &ddl_lock_timeout_ms, 0, 0, INT_MAX, PGC_USERSET, GUC_UNIT_MS, nullptr, nullptr, nullptr);
+    // The lock wait (lock_wait.cpp). The budget is the migration session's
+    // to shorten; a superuser caps it.
+    DefineCustomIntVariable("migsafe.lock_wait_budget",
+                            "How long DDL on an existing table may wait for its locks without queueing "
+                            "(conditional tries with backoff) before it gives up.",
+                            "0 turns the lock wait off. Capped by migsafe.max_lock_wait_budget.",
+                            &lock_wait_budget_ms, 0, 0, INT_MAX, PGC_USERSET, GUC_UNIT_MS, nullptr, nullptr,
+                            nullptr);
+    DefineCustomIntVariable("migsafe.max_lock_wait_budget",
+                            "The most migsafe.lock_wait_budget any session gets.", "0: no cap.",
+                            &max_lock_wait_budget_ms, 0, 0, INT_MAX, PGC_SUSET, GUC_UNIT_MS, nullptr, nullptr,
+                            nullptr);
+    DefineCustomIntVariable("migsafe.max_blocker_age",
+                            "During the lock wait, give up at once when a blocking transaction is older than "
+                            "this.",
+                            "0 turns it off: the whole budget is spent.", &max_blocker_age_ms, 0, 0, INT_MAX,
+                            PGC_USERSET, GUC_UNIT_MS, nullptr, nullptr, nullptr);
+    DefineCustomBoolVariable("migsafe.lock_wait_always",
+                             "Whether the lock wait also applies to sessions with their own lock_timeout and to "
+                             "statements that commit internally.",
+                             "Those keep PostgreSQL's own waiting when off; when on, the first wait without "
+                             "queueing and the second look before queueing.",
+                             &lock_wait_always, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
     DefineCustomIntVariable("migsafe.mass_change_min_rows",
                             "A statement that deletes or overwrites every row of a table, at least this many, "
                             "needs an approval (rules mass-delete, mass-update).",

@@ -7,6 +7,7 @@
 #include "../classifier/classifier.hpp"
 #include "../classifier/table_locks.hpp"
 #include "database_context.hpp"
+#include "lock_wait.hpp"
 #include "entry_point.hpp"
 #include "hooks.hpp"
 #include "sql_functions.hpp"
@@ -177,9 +178,25 @@ Datum rule_array(const std::vector<const Finding *> &findings, bool &is_null) {
     });
 }
 
+// Columns granted_now and blockers: whether the lock would be granted now,
+// and else who holds or awaits a conflicting one (pg_locks, as the current
+// user may see it). NULL for a relation that does not exist yet.
+void put_lock_holders(const TableLock &lock, Datum *values, bool *nulls) {
+    Oid relid = resolve_relation(lock.relation);
+    if (!OidIsValid(relid)) {
+        nulls[9] = nulls[10] = true;
+        return;
+    }
+    std::vector<lock_wait::Blocker> found = lock_wait::blockers(relid, lock.level);
+    values[9] = BoolGetDatum(found.empty());
+    std::string holders;
+    for (const lock_wait::Blocker &blocker : found) holders += (holders.empty() ? "" : "; ") + lock_wait::describe(blocker);
+    values[10] = text_or_null(holders, nulls[10]);
+}
+
 void put_plan_row(ReturnSetInfo *rsinfo, int statement, const std::string &sql, const TableLock *lock,
                   const std::vector<const Finding *> &findings) {
-    constexpr int kColumns = 9;
+    constexpr int kColumns = 11;
     Datum values[kColumns] = {};
     bool nulls[kColumns] = {};
     values[0] = Int32GetDatum(statement);
@@ -195,8 +212,10 @@ void put_plan_row(ReturnSetInfo *rsinfo, int statement, const std::string &sql, 
         values[6] = Int64GetDatum(facts.size);
         nulls[7] = !facts.exists || facts.rows < 0;
         values[7] = Int64GetDatum(static_cast<int64>(facts.rows));
+        put_lock_holders(*lock, values, nulls);
     } else {
         for (int i = 2; i <= 7; ++i) nulls[i] = true;
+        nulls[9] = nulls[10] = true;
     }
     values[8] = rule_array(findings, nulls[8]);
     pg_call([&] { tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls); });

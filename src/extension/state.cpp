@@ -473,6 +473,13 @@ std::vector<unsigned int> protected_relations() {
     return relations;
 }
 
+namespace {
+long long last_audit_row = 0;
+}
+
+long long last_audit_id() { return last_audit_row; }
+void forget_last_audit() { last_audit_row = 0; }
+
 void audit(const AuditEntry &entry, bool also_log) {
     static const char *sql =
         "INSERT INTO migsafe.audit_log (session_role, acting_role, database_name, application_name, "
@@ -480,13 +487,13 @@ void audit(const AuditEntry &entry, bool also_log) {
         "  script_approval, script_sha256) "
         "VALUES (session_user, $1, current_database(), current_setting('application_name'), "
         "  inet_client_addr(), pg_backend_pid(), $2, $3, $4, $5, $6, NULLIF($7, ''), $8, NULLIF($9, 0), "
-        "  NULLIF($10, ''))";
+        "  NULLIF($10, '')) RETURNING id";
     // The audit table of 0.1.0 (ALTER EXTENSION UPDATE not run yet).
     static const char *sql_0_1 =
         "INSERT INTO migsafe.audit_log (session_role, acting_role, database_name, application_name, "
         "  client_addr, backend_pid, statement, rules, objects, mode, outcome, approval, window_ids) "
         "VALUES (session_user, $1, current_database(), current_setting('application_name'), "
-        "  inet_client_addr(), pg_backend_pid(), $2, $3, $4, $5, $6, NULLIF($7, ''), $8)";
+        "  inet_client_addr(), pg_backend_pid(), $2, $3, $4, $5, $6, NULLIF($7, ''), $8) RETURNING id";
     std::string fallback_reason;
     bool writable = pg_call([] { return !RecoveryInProgress() && !XactReadOnly; });
     if (!writable) {
@@ -508,11 +515,35 @@ void audit(const AuditEntry &entry, bool also_log) {
         StateQuery query{scripts ? sql : sql_0_1, scripts ? 10 : 8, types, values, 0, 0, nullptr};
         GuardedWrite write{&query, nullptr};
         pg_call([&] { run_in_subtransaction(&write); });
+        if (write.error == nullptr && query.rows == 1 && query.cells[0] != nullptr)
+            last_audit_row = std::stoll(query.cells[0]);
         if (write.error == nullptr && !also_log) return;
         fallback_reason = write.error != nullptr ? write.error : "written; logged as well";
     }
     log_entry("migsafe audit: " + joined(entry.rules) + " ran (" + entry.outcome + ")", entry,
               "no audit row: " + fallback_reason);
+}
+
+void record_lock_times(long long audit_id, double wait_ms, double held_ms) {
+    static const char *sql =
+        "UPDATE migsafe.audit_log SET lock_wait = make_interval(secs => $2 / 1000.0), "
+        "  lock_held = make_interval(secs => $3 / 1000.0) WHERE id = $1";
+    bool writable = pg_call([] { return !RecoveryInProgress() && !XactReadOnly; });
+    if (!writable || !installed()) return;
+    Oid types[] = {INT8OID, FLOAT8OID, FLOAT8OID};
+    Datum values[] = {Int64GetDatum(audit_id), Float8GetDatum(wait_ms), Float8GetDatum(held_ms)};
+    StateQuery query{sql, 3, types, values, 0, 0, nullptr};
+    GuardedWrite write{&query, nullptr};
+    // At commit no statement's snapshot is active any more.
+    pg_call([&] {
+        PushActiveSnapshot(GetTransactionSnapshot());
+        run_in_subtransaction(&write);
+        PopActiveSnapshot();
+    });
+    if (write.error == nullptr) return;
+    std::string message = std::string("migsafe: no lock times for audit row ") + std::to_string(audit_id) + ": " +
+                          write.error;
+    pg_call([&] { ereport(LOG_SERVER_ONLY, (errmsg_internal("%s", message.c_str()), errhidestmt(true))); });
 }
 
 void log_entry(const std::string &message, const AuditEntry &entry, const std::string &reason) {

@@ -100,7 +100,7 @@ struct AuditEntry {
     std::string statement;
     std::vector<std::string> rules;
     std::vector<std::string> objects;
-    std::string outcome;    // approved | window | warned
+    std::string outcome;    // approved | window | warned | ran (the lock wait's own row)
     std::string approval;   // the migration name, or ""
     std::vector<long long> windows;
     long long script_approval = 0;  // the script approval used (0: none)
@@ -113,6 +113,15 @@ struct AuditEntry {
 // write the server-log line as well (for changes to migsafe itself, whose
 // audit table may be about to go).
 void audit(const AuditEntry &entry, bool also_log = false);
+
+// The id of the audit row the last audit() call wrote (0: none since
+// forget_last_audit()): the lock wait adds its times to that row.
+long long last_audit_id();
+void forget_last_audit();
+
+// Sets the audit row's lock_wait and lock_held (at commit). Never raises: a
+// row that cannot be updated is reported in the server log.
+void record_lock_times(long long audit_id, double wait_ms, double held_ms);
 
 // A server-log line (never sent to the client): message, then as DETAIL the
 // session's fields and the entry's: "user=... role=... database=...

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -389,6 +390,45 @@ TEST(TableLocks, StatementsThatCommitInternally) {
     EXPECT_FALSE(one_transaction("ALTER TABLE p DETACH PARTITION p1 CONCURRENTLY;"));
     EXPECT_FALSE(one_transaction("VACUUM FULL t;"));
     EXPECT_FALSE(one_transaction("REINDEX TABLE t;"));
+}
+
+}  // namespace
+}  // namespace migsafe::test
+
+// ---- conflicting_levels(): PostgreSQL's lock conflict table --------------
+
+namespace migsafe::test {
+namespace {
+
+bool conflicts(LockLevel a, LockLevel b) {
+    std::vector<LockLevel> levels = conflicting_levels(a);
+    return std::find(levels.begin(), levels.end(), b) != levels.end();
+}
+
+TEST(LockConflicts, TheTableIsSymmetric) {
+    for (int a = 1; a <= 8; ++a)
+        for (int b = 1; b <= 8; ++b)
+            EXPECT_EQ(conflicts(static_cast<LockLevel>(a), static_cast<LockLevel>(b)),
+                      conflicts(static_cast<LockLevel>(b), static_cast<LockLevel>(a)))
+                << a << " vs " << b;
+}
+
+TEST(LockConflicts, AsTheManualLists) {
+    // How many of the eight levels each one conflicts with.
+    const int counts[] = {1, 2, 4, 5, 5, 6, 7, 8};
+    for (int level = 1; level <= 8; ++level)
+        EXPECT_EQ(static_cast<int>(conflicting_levels(static_cast<LockLevel>(level)).size()), counts[level - 1]) << level;
+    EXPECT_FALSE(conflicts(LockLevel::share, LockLevel::share));  // CREATE INDEX beside CREATE INDEX
+    EXPECT_TRUE(conflicts(LockLevel::share, LockLevel::row_exclusive));  // ... stops writes
+    EXPECT_FALSE(conflicts(LockLevel::row_exclusive, LockLevel::row_exclusive));
+    EXPECT_TRUE(conflicts(LockLevel::access_exclusive, LockLevel::access_share));  // ALTER waits for SELECT
+    EXPECT_FALSE(conflicts(LockLevel::exclusive, LockLevel::access_share));
+}
+
+TEST(LockConflicts, NamedAsPgLocksSpellsThem) {
+    EXPECT_STREQ(pg_locks_mode(LockLevel::access_exclusive), "AccessExclusiveLock");
+    EXPECT_STREQ(pg_locks_mode(LockLevel::share_update_exclusive), "ShareUpdateExclusiveLock");
+    EXPECT_STREQ(pg_locks_mode(LockLevel::row_share), "RowShareLock");
 }
 
 }  // namespace

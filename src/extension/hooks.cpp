@@ -228,7 +228,7 @@ void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_onl
     state::forget_last_audit();
     if (enabled && !concerns_no_rule(stmt)) judge(stmt, query_string, pstmt->stmt_location, pstmt->stmt_len);
     long long audit_id = state::last_audit_id();
-    bool lock_waited = enabled && wait_for_locks(stmt);
+    bool lock_waited = enabled && settings::lock_wait_budget() > 0 && wait_for_locks(stmt);
 
     int lock_timeout_level = enabled && wants_ddl_lock_timeout(stmt) ? apply_ddl_lock_timeout() : -1;
 

@@ -27,7 +27,7 @@ drop_db() { PGOPTIONS="-c migsafe.mode=off -c client_min_messages=warning" usql 
 # audit's script approval, NULL in rows from before).
 state_digest() {
     local old_columns="(to_jsonb(t) - 'object_relids' - 'object_parts')::text"
-    local old_audit_columns="(to_jsonb(t) - 'script_approval' - 'script_sha256')::text"
+    local old_audit_columns="(to_jsonb(t) - 'script_approval' - 'script_sha256' - 'lock_wait' - 'lock_held')::text"
     usql "$1" -F ' ' -c "
         SELECT 'approvals', count(*), md5(coalesce(string_agg($old_columns, '|' ORDER BY t.id), '')) FROM migsafe.approvals t
         UNION ALL SELECT 'windows', count(*), md5(coalesce(string_agg($old_columns, '|' ORDER BY t.id), '')) FROM migsafe.windows t

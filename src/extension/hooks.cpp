@@ -191,12 +191,7 @@ bool wants_ddl_lock_timeout(const Node *stmt) {
 
 // The lock wait (lock_wait.hpp): before the statement asks for its locks.
 bool wait_for_locks(const Node *stmt) {
-    bool waited = false;
-    run_guarded([&]() -> Datum {
-        waited = lock_wait::before_statement(stmt);
-        return (Datum)0;
-    });
-    return waited;
+    return DatumGetBool(run_guarded([&]() -> Datum { return BoolGetDatum(lock_wait::before_statement(stmt)); }));
 }
 
 void record_lock_wait(long long audit_id, const char *source, int location, int length) {
@@ -227,7 +222,8 @@ void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_onl
     bool enabled = IsA(stmt, AlterSystemStmt) ? !guard_switched_off() : guard_enabled();
     state::forget_last_audit();
     if (enabled && !concerns_no_rule(stmt)) judge(stmt, query_string, pstmt->stmt_location, pstmt->stmt_len);
-    long long audit_id = state::last_audit_id();
+    // volatile: read after PG_TRY below.
+    volatile long long audit_id = state::last_audit_id();
     bool lock_waited = enabled && settings::lock_wait_budget() > 0 && wait_for_locks(stmt);
 
     int lock_timeout_level = enabled && wants_ddl_lock_timeout(stmt) ? apply_ddl_lock_timeout() : -1;

@@ -2,6 +2,7 @@
 // the blockers' description, and the audit's lock times.
 #include "lock_wait.hpp"
 
+#include "../classifier/durations.hpp"
 #include "database_context.hpp"
 #include "entry_point.hpp"
 #include "settings.hpp"
@@ -113,16 +114,6 @@ long next_pause(long backoff) { return backoff / 2 + static_cast<long>(pg_prng_d
 
 double elapsed_ms(TimestampTz since) {
     return static_cast<double>(pg_call([] { return GetCurrentTimestamp(); }) - since) / 1000.0;
-}
-
-std::string seconds_text(double seconds) {
-    char buffer[64];
-    if (seconds < 10) snprintf(buffer, sizeof buffer, "%.1f s", seconds);
-    else if (seconds < 60) snprintf(buffer, sizeof buffer, "%.0f s", seconds);
-    else if (seconds < 3600) snprintf(buffer, sizeof buffer, "%d min %d s", int(seconds / 60), int(seconds) % 60);
-    else if (seconds < 86400) snprintf(buffer, sizeof buffer, "%d h %d min", int(seconds / 3600), int(seconds) / 60 % 60);
-    else snprintf(buffer, sizeof buffer, "%d d %d h", int(seconds / 86400), int(seconds) / 3600 % 24);
-    return buffer;
 }
 
 std::string blocker_list(const std::vector<Blocker> &found) {
@@ -279,9 +270,9 @@ std::string describe(const Blocker &blocker) {
     who += ")";
     if (!blocker.state.empty()) {
         who += " " + blocker.state;
-        if (blocker.state_s) who += " for " + seconds_text(*blocker.state_s);
+        if (blocker.state_s) who += " for " + duration_text(*blocker.state_s);
     }
-    if (blocker.transaction_s) who += ", transaction open " + seconds_text(*blocker.transaction_s);
+    if (blocker.transaction_s) who += ", transaction open " + duration_text(*blocker.transaction_s);
     who += blocker.holds ? ", holds " + blocker.modes : ", queued for " + blocker.modes;
     if (!blocker.query.empty()) who += ": " + blocker.query;
     return who;
@@ -310,13 +301,13 @@ bool before_statement(const Node *stmt) {
             double oldest = oldest_transaction(found);
             if (oldest * 1000 > settings::max_blocker_age_ms)
                 refuse(target,
-                       "is held or awaited by a transaction open " + seconds_text(oldest) +
+                       "is held or awaited by a transaction open " + duration_text(oldest) +
                            ", longer than migsafe.max_blocker_age (" +
-                           seconds_text(settings::max_blocker_age_ms / 1000.0) + "): not waiting for it",
+                           duration_text(settings::max_blocker_age_ms / 1000.0) + "): not waiting for it",
                        found, tries);
         }
         if (waited >= budget)
-            refuse(target, "was not free within migsafe.lock_wait_budget (" + seconds_text(budget / 1000.0) + ")",
+            refuse(target, "was not free within migsafe.lock_wait_budget (" + duration_text(budget / 1000.0) + ")",
                    blockers(target.relation, target.level), tries);
         pause(std::min(next_pause(backoff), static_cast<long>(std::ceil(budget - waited))));
         backoff = std::min(backoff * 2, kLongestPauseMs);

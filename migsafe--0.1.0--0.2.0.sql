@@ -28,9 +28,19 @@ LANGUAGE C STABLE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION migsafe_plan(text) IS
     'for each statement of a SQL script: the lock it takes on each table, the work done under it, the table''s size and rows, its findings, and whether the lock would be granted now or who holds it';
 
+-- New: migsafe_recovery(), the backup gate's view (migsafe_status() uses it).
+CREATE FUNCTION migsafe_recovery()
+RETURNS text
+AS 'MODULE_PATHNAME', 'migsafe_recovery'
+LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION migsafe_recovery() IS
+    'whether point-in-time recovery to now is possible (WAL archiving on, its last attempt a success, within migsafe.max_archive_age): what migsafe.require_recovery = archiving checks';
+
 -- Changed: migsafe_status() lists migsafe.require_lock_timeout,
--- migsafe.ddl_lock_timeout, the lock wait's settings,
--- migsafe.mass_change_min_rows and migsafe.session_script_window. CREATE OR REPLACE keeps its grants.
+-- migsafe.ddl_lock_timeout, the lock wait's settings, the backup gate's
+-- settings and state, migsafe.mass_change_min_rows and
+-- migsafe.session_script_window. CREATE OR REPLACE keeps its grants.
 CREATE OR REPLACE FUNCTION migsafe_status(OUT item text, OUT name text, OUT detail text)
 RETURNS SETOF record
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -56,6 +66,12 @@ AS $$
     SELECT 'setting', 'migsafe.max_blocker_age', current_setting('migsafe.max_blocker_age')
     UNION ALL
     SELECT 'setting', 'migsafe.lock_wait_always', current_setting('migsafe.lock_wait_always')
+    UNION ALL
+    SELECT 'setting', 'migsafe.require_recovery', current_setting('migsafe.require_recovery')
+    UNION ALL
+    SELECT 'setting', 'migsafe.max_archive_age', current_setting('migsafe.max_archive_age')
+    UNION ALL
+    SELECT 'recovery', 'point-in-time recovery', migsafe_recovery()
     UNION ALL
     SELECT 'setting', 'migsafe.mass_change_min_rows', current_setting('migsafe.mass_change_min_rows')
     UNION ALL

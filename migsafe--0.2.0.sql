@@ -30,6 +30,14 @@ LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION migsafe_verdict(text) IS
     'safe, review or dangerous: the worst finding of a SQL script';
 
+CREATE FUNCTION migsafe_recovery()
+RETURNS text
+AS 'MODULE_PATHNAME', 'migsafe_recovery'
+LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION migsafe_recovery() IS
+    'whether point-in-time recovery to now is possible (WAL archiving on, its last attempt a success, within migsafe.max_archive_age): what migsafe.require_recovery = archiving checks';
+
 CREATE FUNCTION migsafe_rules(
     OUT rule text,
     OUT severity text,
@@ -601,6 +609,12 @@ AS $$
     SELECT 'setting', 'migsafe.max_blocker_age', current_setting('migsafe.max_blocker_age')
     UNION ALL
     SELECT 'setting', 'migsafe.lock_wait_always', current_setting('migsafe.lock_wait_always')
+    UNION ALL
+    SELECT 'setting', 'migsafe.require_recovery', current_setting('migsafe.require_recovery')
+    UNION ALL
+    SELECT 'setting', 'migsafe.max_archive_age', current_setting('migsafe.max_archive_age')
+    UNION ALL
+    SELECT 'recovery', 'point-in-time recovery', migsafe_recovery()
     UNION ALL
     SELECT 'setting', 'migsafe.mass_change_min_rows', current_setting('migsafe.mass_change_min_rows')
     UNION ALL

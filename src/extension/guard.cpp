@@ -7,6 +7,7 @@
 #include "database_context.hpp"
 #include "entry_point.hpp"
 #include "object_scope.hpp"
+#include "recovery.hpp"
 #include "settings.hpp"
 #include "state.hpp"
 #include "statement_fingerprint.hpp"
@@ -300,6 +301,35 @@ void not_allowed(const Permission &permission, const Coverage &cover, state::Aud
     throw Blocked{pg_strdup(message), pg_strdup(text), pg_strdup(hint)};
 }
 
+// The backup gate: a dangerous statement that is otherwise allowed (or, in
+// warn mode, about to run with a WARNING) is refused when point-in-time
+// recovery to just before it is not possible (migsafe.require_recovery).
+void require_recovery(const std::vector<const Finding *> &blocking, std::string_view statement) {
+    std::vector<const Finding *> dangerous;
+    for (const Finding *finding : blocking)
+        if (finding->severity == Severity::dangerous) dangerous.push_back(finding);
+    if (dangerous.empty()) return;
+    std::optional<std::string> problem = recovery::required_but_impossible();
+    if (!problem) return;
+    std::string reason = "point-in-time recovery to just before it is not possible (migsafe.require_recovery = "
+                         "archiving): " + *problem;
+    std::string text = detail(dangerous, reason, statement);
+    std::string hint = "Repair WAL archiving (archive_mode = on with an archive_command that succeeds: see "
+                       "pg_stat_archiver and the server log) and run the migration again; or take a backup by other "
+                       "means, and a superuser runs the migration with SET migsafe.require_recovery = off.";
+    if (settings::mode == settings::mode_warn) {
+        std::string message = "migsafe would block " + summary(dangerous) + ": no point-in-time recovery";
+        pg_call([&] {
+            ereport(WARNING, (errcode(ERRCODE_MIGSAFE_BLOCKED), errmsg_internal("%s", message.c_str()),
+                              errdetail_internal("%s", text.c_str()), errhint("%s", hint.c_str())));
+        });
+        return;
+    }
+    std::string message = "migsafe blocked " + summary(dangerous) + ": no point-in-time recovery";
+    state::log_entry(message, audit_entry(dangerous, statement), reason);
+    throw Blocked{pg_strdup(message), pg_strdup(text), pg_strdup(hint)};
+}
+
 }  // namespace
 
 std::string_view without_leading_comments(std::string_view statement) {
@@ -328,7 +358,11 @@ void judge_findings(const Findings &findings, std::string_view statement) {
         entry.script_approval = cover.script_used->id;
         entry.script_sha256 = cover.script_used->sha256;
     }
-    if (!cover.uncovered.empty()) return not_allowed(permission, cover, entry, statement);
+    if (!cover.uncovered.empty()) {
+        if (settings::mode == settings::mode_warn) require_recovery(blocking, statement);
+        return not_allowed(permission, cover, entry, statement);
+    }
+    require_recovery(blocking, statement);
     entry.outcome = cover.approval_used || cover.script_used ? "approved" : "window";
     bool changes_migsafe = std::any_of(blocking.begin(), blocking.end(),
                                        [](const Finding *f) { return f->rule == kSelfProtectionRule; });

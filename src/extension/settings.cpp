@@ -32,6 +32,12 @@ const struct config_enum_entry review_action_options[] = {
     {nullptr, 0, false},
 };
 
+const struct config_enum_entry require_recovery_options[] = {
+    {"off", recovery_off, false},
+    {"archiving", recovery_archiving, false},
+    {nullptr, 0, false},
+};
+
 // migsafe.enable_rules, parsed: bit i is rule_info(i) (the catalogue has
 // fewer than 64 rules, which the classifier checks too).
 std::uint64_t enabled_rules = 0;
@@ -105,6 +111,8 @@ int lock_wait_budget_ms = 0;
 int max_lock_wait_budget_ms = 0;
 int max_blocker_age_ms = 0;
 bool lock_wait_always = false;
+int require_recovery = recovery_off;
+int max_archive_age_s = 0;
 int mass_change_min_rows = 1000;
 int session_script_window_s = 600;
 
@@ -174,6 +182,19 @@ void define() {
                              "Those keep PostgreSQL's own waiting when off; when on, the first wait without "
                              "queueing and the second look before queueing.",
                              &lock_wait_always, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    // The backup gate (recovery.cpp): weakening it is a superuser's call.
+    DefineCustomEnumVariable("migsafe.require_recovery",
+                             "What a dangerous statement needs, even approved or in a window: archiving refuses "
+                             "it when point-in-time recovery to just before it is not possible.",
+                             "off: nothing. archiving: WAL archiving on, its last attempt a success "
+                             "(pg_stat_archiver), within migsafe.max_archive_age.",
+                             &require_recovery, recovery_off, require_recovery_options, PGC_SUSET, 0, nullptr,
+                             nullptr, nullptr);
+    DefineCustomIntVariable("migsafe.max_archive_age",
+                            "Under migsafe.require_recovery = archiving, the longest time since the last WAL file "
+                            "was archived.",
+                            "0: any age (only the last attempt counts). Keep it above archive_timeout.",
+                            &max_archive_age_s, 0, 0, INT_MAX, PGC_SUSET, GUC_UNIT_S, nullptr, nullptr, nullptr);
     DefineCustomIntVariable("migsafe.mass_change_min_rows",
                             "A statement that deletes or overwrites every row of a table, at least this many, "
                             "needs an approval (rules mass-delete, mass-update).",

@@ -11,6 +11,8 @@ namespace migsafe::settings {
 enum Mode { mode_enforce, mode_warn, mode_off };
 // migsafe.review_action
 enum ReviewAction { review_allow, review_warn, review_block };
+// migsafe.require_recovery
+enum RequireRecovery { recovery_off, recovery_archiving };
 
 extern int mode;
 extern int review_action;
@@ -24,6 +26,8 @@ extern int lock_wait_budget_ms;      // migsafe.lock_wait_budget; 0: off
 extern int max_lock_wait_budget_ms;  // migsafe.max_lock_wait_budget; 0: no cap
 extern int max_blocker_age_ms;       // migsafe.max_blocker_age; 0: off
 extern bool lock_wait_always;        // migsafe.lock_wait_always
+extern int require_recovery;         // migsafe.require_recovery
+extern int max_archive_age_s;        // migsafe.max_archive_age; 0: any age
 extern int mass_change_min_rows;  // migsafe.mass_change_min_rows; 0: the by-effect layer is off
 extern int session_script_window_s;  // migsafe.session_script_window; 0: the script is the transaction
 // migsafe.state_write: set (SET clause) by migsafe's own SQL functions while

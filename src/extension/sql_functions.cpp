@@ -8,6 +8,7 @@
 #include "../classifier/table_locks.hpp"
 #include "database_context.hpp"
 #include "lock_wait.hpp"
+#include "recovery.hpp"
 #include "entry_point.hpp"
 #include "hooks.hpp"
 #include "sql_functions.hpp"
@@ -25,6 +26,7 @@ extern "C" {
 
 PGDLLEXPORT Datum migsafe_check(PG_FUNCTION_ARGS);
 PGDLLEXPORT Datum migsafe_verdict(PG_FUNCTION_ARGS);
+PGDLLEXPORT Datum migsafe_recovery(PG_FUNCTION_ARGS);
 PGDLLEXPORT Datum migsafe_rules(PG_FUNCTION_ARGS);
 PGDLLEXPORT Datum migsafe_plan(PG_FUNCTION_ARGS);
 PG_FUNCTION_INFO_V1(migsafe_plan);
@@ -32,6 +34,7 @@ PGDLLEXPORT Datum migsafe_guard_layer(PG_FUNCTION_ARGS);
 PG_FUNCTION_INFO_V1(migsafe_guard_layer);
 PG_FUNCTION_INFO_V1(migsafe_check);
 PG_FUNCTION_INFO_V1(migsafe_verdict);
+PG_FUNCTION_INFO_V1(migsafe_recovery);
 PG_FUNCTION_INFO_V1(migsafe_rules);
 }
 
@@ -270,6 +273,15 @@ Datum migsafe_verdict(PG_FUNCTION_ARGS) {
         migsafe::DatabaseContext context;
         const char *verdict = migsafe::verdict(migsafe::classify_argument(fcinfo, context));
         return migsafe::pg_call([&] { return CStringGetTextDatum(verdict); });
+    });
+}
+
+// migsafe_recovery(): whether point-in-time recovery to now is possible, as
+// migsafe.require_recovery = archiving judges it.
+Datum migsafe_recovery(PG_FUNCTION_ARGS) {
+    return migsafe::run_guarded([&]() -> Datum {
+        std::string summary = migsafe::recovery::summary();
+        return migsafe::pg_call([&] { return CStringGetTextDatum(summary.c_str()); });
     });
 }
 

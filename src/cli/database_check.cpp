@@ -3,6 +3,8 @@
 
 #include "database_check.hpp"
 
+#include "../classifier/recovery.hpp"
+
 #include "../classifier/classifier.hpp"
 #include "database.hpp"
 #include "live_catalog.hpp"
@@ -77,6 +79,30 @@ std::string DatabaseCheck::summary() const {
     return text + (extension_version_.empty()
                        ? ", with the database's catalog (migsafe is not installed there)"
                        : ", by the database's migsafe " + extension_version_);
+}
+
+std::string DatabaseCheck::recovery() const {
+    if (!extension_version_.empty())
+        if (std::optional<Rows> rows = database_->try_query(("SELECT " + extension_schema_ + ".migsafe_recovery()").c_str(), {}))
+            return "point-in-time recovery: " + rows->text(0, 0);
+    // archive_command may be hidden from this role (NULL): then the
+    // statistics decide.
+    static const char *const kArchiver =
+        "SELECT current_setting('archive_mode') <> 'off', "
+        "  current_setting('archive_command', true) <> '' OR current_setting('archive_library', true) <> '', "
+        "  coalesce(last_archived_wal, ''), extract(epoch FROM clock_timestamp() - last_archived_time), "
+        "  coalesce(last_failed_wal, ''), extract(epoch FROM clock_timestamp() - last_failed_time) "
+        "FROM pg_stat_archiver";
+    std::optional<Rows> rows = database_->try_query(kArchiver, {});
+    if (!rows || rows->size() != 1) return "";
+    ArchiverFacts facts;
+    facts.archiving = rows->boolean(0, 0);
+    if (!rows->null(0, 1)) facts.has_command = rows->boolean(0, 1);
+    facts.last_archived_wal = rows->text(0, 2);
+    if (!rows->null(0, 3)) facts.archived_ago_s = rows->number(0, 3);
+    facts.last_failed_wal = rows->text(0, 4);
+    if (!rows->null(0, 5)) facts.failed_ago_s = rows->number(0, 5);
+    return "point-in-time recovery: " + recovery_summary(facts, 0);
 }
 
 std::optional<RelationFacts> DatabaseCheck::object_facts(const std::string &object) const {

@@ -27,6 +27,11 @@ public:
 
     // "3 applied in the database (skipped), 2 to check, with ...".
     std::string summary() const;
+    // "point-in-time recovery: possible: last WAL file archived 12 s ago
+    // (...)" or "... not possible: ...": the database's migsafe_recovery()
+    // where it has one, else the same judgement from pg_stat_archiver and
+    // the settings this role may read; "" when neither can be read.
+    std::string recovery() const;
     // Checks the pending migrations into the report, in order.
     void run(ReportWriter &report);
 

@@ -73,6 +73,8 @@ int run_check(const CheckFlags &flags) {
         require_prisma_directory(flags);
         database = std::make_unique<migsafe::cli::DatabaseCheck>(flags.database, flags.paths[0], options);
         fmt::print(stderr, "migsafe: {}\n", database->summary());
+        if (std::string recovery = database->recovery(); !recovery.empty())
+            fmt::print(stderr, "migsafe: {}\n", recovery);
     }
     std::vector<std::string> inputs;
     if (!database)

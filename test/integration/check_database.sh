@@ -98,6 +98,16 @@ done
 grep -q 'by the database.s migsafe' "$cd_work/cd_ext-text.err" && grep -q 'migsafe is not installed there' "$cd_work/cd_plain-text.err" &&
     pass "check --database: with the extension its verdicts, without it the catalog's" ||
     fail "check --database: with the extension its verdicts, without it the catalog's" "$(cat "$cd_work"/cd_*-text.err)"
+# The test cluster archives no WAL: both say point-in-time recovery is not
+# possible (the extension's migsafe_recovery(), or pg_stat_archiver).
+for cd_db in cd_ext cd_plain; do
+    if grep -q '^migsafe: point-in-time recovery: not possible: WAL archiving is off (archive_mode = off)' \
+        "$cd_work/$cd_db-text.err"; then
+        pass "check --database: $cd_db: says point-in-time recovery is not possible"
+    else
+        fail "check --database: $cd_db: says point-in-time recovery is not possible" "$(cat "$cd_work/$cd_db-text.err")"
+    fi
+done
 
 # The live column types and the validated CHECK refine the verdicts as
 # migsafe_check() does in the database: varchar(50) to varchar(100) and the

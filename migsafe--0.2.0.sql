@@ -152,7 +152,10 @@ CREATE TABLE migsafe.audit_log (
     -- Under migsafe.lock_wait_budget: how long the statement waited for its
     -- locks without queueing, and how long it held them (until commit).
     lock_wait        interval,
-    lock_held        interval
+    lock_held        interval,
+    -- Under migsafe.keep_dropped: the name a DROP TABLE kept the table under
+    -- in schema migsafe_dropped.
+    kept_as          text
 );
 COMMENT ON TABLE migsafe.audit_log IS
     'every dangerous statement that ran: approved, in a maintenance window, or in warn mode; and, under migsafe.lock_wait_budget, every DDL that waited for its locks, with its lock times';
@@ -614,6 +617,8 @@ AS $$
     UNION ALL
     SELECT 'setting', 'migsafe.max_archive_age', current_setting('migsafe.max_archive_age')
     UNION ALL
+    SELECT 'setting', 'migsafe.keep_dropped', current_setting('migsafe.keep_dropped')
+    UNION ALL
     SELECT 'recovery', 'point-in-time recovery', migsafe_recovery()
     UNION ALL
     SELECT 'setting', 'migsafe.mass_change_min_rows', current_setting('migsafe.mass_change_min_rows')
@@ -666,3 +671,207 @@ AS $$
 $$;
 COMMENT ON FUNCTION migsafe_status() IS
     'the guard''s settings and layer in this session, open windows, valid approvals and protected tables';
+
+-- ---------------------------------------------------------------------------
+-- The undo window (migsafe.keep_dropped): an approved DROP TABLE of a table
+-- nothing else depends on moves it into schema migsafe_dropped, under a
+-- name that records the time, instead of deleting its rows. Its indexes,
+-- owned sequences and row type go with it, renamed there so that two kept
+-- tables never clash; its foreign keys to other tables are dropped (a kept
+-- table must not hold back or receive the application's deletes) and put
+-- back NOT VALID by migsafe_restore().
+-- ---------------------------------------------------------------------------
+
+CREATE SCHEMA migsafe_dropped;
+COMMENT ON SCHEMA migsafe_dropped IS 'tables an approved DROP TABLE kept for migsafe.keep_dropped: migsafe_dropped(), migsafe_restore(), migsafe_purge()';
+REVOKE ALL ON SCHEMA migsafe_dropped FROM PUBLIC;
+
+CREATE TABLE migsafe.dropped (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kept_as       text NOT NULL UNIQUE,
+    schema_name   text NOT NULL,
+    table_name    text NOT NULL,
+    -- The kept names of its indexes and owned sequences, with their own.
+    renamed       jsonb NOT NULL DEFAULT '{}',
+    -- Its foreign keys to other tables, as ALTER TABLE ... ADD CONSTRAINT
+    -- ... NOT VALID statements for the table back in its place.
+    foreign_keys  text[] NOT NULL DEFAULT '{}',
+    dropped_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+    keep_until    timestamptz NOT NULL,
+    dropped_by    text NOT NULL,
+    statement     text NOT NULL
+);
+COMMENT ON TABLE migsafe.dropped IS 'the tables kept in schema migsafe_dropped by an approved DROP TABLE (migsafe.keep_dropped)';
+REVOKE ALL ON migsafe.dropped FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('migsafe.dropped', '');
+
+-- Called by the guard, as the extension's owner, in place of the DROP:
+-- returns the kept name, or 'not kept: <why>' (the DROP then runs as it is).
+CREATE FUNCTION migsafe.keep_dropped(rel regclass, keep_for interval, stmt text)
+RETURNS text
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c pg_class;
+    schema text;
+    dependents text;
+    base text;
+    kept text;
+    n int := 0;
+    renamed jsonb := '{}';
+    fks text[];
+    sub record;
+BEGIN
+    SELECT * INTO c FROM pg_class WHERE oid = rel;
+    schema := (SELECT nspname FROM pg_namespace WHERE oid = c.relnamespace);
+    IF c.relkind = 'p' OR c.relispartition THEN
+        RETURN 'not kept: a partitioned table or a partition (partitions go with their parent; DETACH one to keep it)';
+    ELSIF c.relkind <> 'r' THEN
+        RETURN 'not kept: not an ordinary table';
+    ELSIF c.relpersistence = 't' THEN
+        RETURN 'not kept: a temporary table';
+    ELSIF EXISTS (SELECT FROM pg_inherits WHERE inhrelid = rel OR inhparent = rel) THEN
+        RETURN 'not kept: part of an inheritance tree';
+    END IF;
+    -- What a DROP without CASCADE would refuse for: views, foreign keys
+    -- pointing at it, functions whose body names it, ...
+    SELECT string_agg(DISTINCT CASE WHEN d.classid = 'pg_rewrite'::regclass  -- a view's rule: the view
+                                    THEN (SELECT pg_describe_object('pg_class'::regclass, r.ev_class, 0)
+                                          FROM pg_rewrite r WHERE r.oid = d.objid)
+                                    ELSE pg_describe_object(d.classid, d.objid, d.objsubid) END, ', ')
+    INTO dependents
+    FROM pg_depend d
+    WHERE d.refclassid = 'pg_class'::regclass AND d.deptype = 'n'
+      AND (d.refobjid = rel OR d.refobjid IN (SELECT indexrelid FROM pg_index WHERE indrelid = rel))
+      AND NOT (d.classid = 'pg_class'::regclass
+               AND (d.objid = rel OR d.objid IN (SELECT indexrelid FROM pg_index WHERE indrelid = rel)))
+      AND NOT (d.classid = 'pg_constraint'::regclass AND d.objid IN (SELECT oid FROM pg_constraint WHERE conrelid = rel));
+    IF dependents IS NOT NULL THEN
+        RETURN 'not kept: other objects depend on it (' || dependents || ')';
+    END IF;
+
+    base := left(c.relname, 40) || '_' || to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYYMMDD_HH24MISS');
+    kept := base;
+    WHILE EXISTS (SELECT FROM migsafe.dropped WHERE kept_as = kept)
+          OR to_regclass(format('migsafe_dropped.%I', kept)) IS NOT NULL LOOP
+        n := n + 1;
+        kept := base || '_' || n;
+    END LOOP;
+
+    -- As ALTER TABLE texts for the table back where it was, NOT VALID.
+    SELECT coalesce(array_agg(format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s%s', schema, c.relname, conname,
+                                     pg_get_constraintdef(oid), CASE WHEN convalidated THEN ' NOT VALID' ELSE '' END)
+                              ORDER BY conname), '{}')
+    INTO fks FROM pg_constraint WHERE conrelid = rel AND contype = 'f' AND confrelid <> rel;
+    FOR sub IN SELECT conname FROM pg_constraint WHERE conrelid = rel AND contype = 'f' AND confrelid <> rel LOOP
+        EXECUTE format('ALTER TABLE %I.%I DROP CONSTRAINT %I', schema, c.relname, sub.conname);
+    END LOOP;
+
+    -- Its indexes and owned sequences, renamed where they are.
+    n := 0;
+    FOR sub IN
+        SELECT i.relname, i.relkind FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = rel
+        UNION ALL
+        SELECT s.relname, s.relkind FROM pg_depend d JOIN pg_class s ON s.oid = d.objid
+        WHERE d.classid = 'pg_class'::regclass AND d.refobjid = rel AND d.deptype IN ('a', 'i') AND s.relkind = 'S'
+        ORDER BY 1
+    LOOP
+        n := n + 1;
+        renamed := renamed || jsonb_build_object(kept || '_' || n, sub.relname);
+        EXECUTE format('ALTER %s %I.%I RENAME TO %I', CASE sub.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'INDEX' END,
+                       schema, sub.relname, kept || '_' || n);
+    END LOOP;
+    EXECUTE format('ALTER TABLE %I.%I SET SCHEMA migsafe_dropped', schema, c.relname);
+    EXECUTE format('ALTER TABLE migsafe_dropped.%I RENAME TO %I', c.relname, kept);
+    INSERT INTO migsafe.dropped (kept_as, schema_name, table_name, renamed, foreign_keys, keep_until, dropped_by, statement)
+    VALUES (kept, schema, c.relname, renamed, fks, clock_timestamp() + keep_for, session_user, stmt);
+    RETURN kept;
+END;
+$$;
+REVOKE ALL ON FUNCTION migsafe.keep_dropped(regclass, interval, text) FROM PUBLIC;
+
+CREATE FUNCTION migsafe_dropped(OUT kept_as text, OUT original text, OUT dropped_at timestamptz,
+                                OUT keep_until timestamptz, OUT dropped_by text, OUT size bigint)
+RETURNS SETOF record
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT d.kept_as, format('%I.%I', d.schema_name, d.table_name), d.dropped_at, d.keep_until, d.dropped_by,
+           pg_total_relation_size(to_regclass(format('migsafe_dropped.%I', d.kept_as)))
+    FROM migsafe.dropped d ORDER BY d.dropped_at, d.id
+$$;
+COMMENT ON FUNCTION migsafe_dropped() IS
+    'the tables kept by an approved DROP TABLE (migsafe.keep_dropped): where they were, until when, their size';
+
+CREATE FUNCTION migsafe_restore(kept_as text)
+RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET migsafe.state_write = on
+AS $$
+DECLARE
+    d migsafe.dropped;
+    taken text;
+    fk text;
+    kept_name text;
+BEGIN
+    SELECT * INTO d FROM migsafe.dropped WHERE dropped.kept_as = migsafe_restore.kept_as FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no kept table "%"', kept_as USING ERRCODE = 'undefined_table',
+            HINT = 'SELECT * FROM migsafe_dropped() lists them.';
+    END IF;
+    IF to_regnamespace(quote_ident(d.schema_name)) IS NULL THEN
+        RAISE EXCEPTION 'cannot restore %: schema % does not exist any more', d.kept_as, quote_ident(d.schema_name)
+            USING ERRCODE = 'invalid_schema_name', HINT = 'Create the schema first.';
+    END IF;
+    SELECT string_agg(format('%I.%I', d.schema_name, name), ', ') INTO taken
+    FROM (SELECT d.table_name AS name UNION ALL SELECT value FROM jsonb_each_text(d.renamed)) n
+    WHERE to_regclass(format('%I.%I', d.schema_name, name)) IS NOT NULL;
+    IF taken IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot restore % as %.%: % exists', d.kept_as, quote_ident(d.schema_name),
+            quote_ident(d.table_name), taken USING ERRCODE = 'duplicate_table',
+            HINT = 'Rename or drop what took the name, then restore again.';
+    END IF;
+    FOR kept_name, taken IN SELECT key, value FROM jsonb_each_text(d.renamed) LOOP
+        EXECUTE format('ALTER %s migsafe_dropped.%I RENAME TO %I',
+                       CASE (SELECT relkind FROM pg_class WHERE oid = to_regclass(format('migsafe_dropped.%I', kept_name)))
+                           WHEN 'S' THEN 'SEQUENCE' ELSE 'INDEX' END, kept_name, taken);
+    END LOOP;
+    EXECUTE format('ALTER TABLE migsafe_dropped.%I RENAME TO %I', d.kept_as, d.table_name);
+    EXECUTE format('ALTER TABLE migsafe_dropped.%I SET SCHEMA %I', d.table_name, d.schema_name);
+    FOREACH fk IN ARRAY d.foreign_keys LOOP
+        EXECUTE fk;
+    END LOOP;
+    IF cardinality(d.foreign_keys) > 0 THEN
+        RAISE NOTICE 'the foreign keys of %.% are back NOT VALID: validate them with ALTER TABLE ... VALIDATE CONSTRAINT',
+            quote_ident(d.schema_name), quote_ident(d.table_name);
+    END IF;
+    DELETE FROM migsafe.dropped WHERE id = d.id;
+    RETURN format('%I.%I', d.schema_name, d.table_name);
+END;
+$$;
+COMMENT ON FUNCTION migsafe_restore(text) IS
+    'puts a kept table back where it was, with its indexes, sequences, rows and privileges (refused if the name is taken)';
+
+CREATE FUNCTION migsafe_purge(kept_as text DEFAULT NULL)
+RETURNS SETOF text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET migsafe.state_write = on
+AS $$
+DECLARE
+    d migsafe.dropped;
+BEGIN
+    IF kept_as IS NOT NULL AND NOT EXISTS (SELECT FROM migsafe.dropped WHERE dropped.kept_as = migsafe_purge.kept_as) THEN
+        RAISE EXCEPTION 'no kept table "%"', kept_as USING ERRCODE = 'undefined_table';
+    END IF;
+    FOR d IN SELECT * FROM migsafe.dropped
+             WHERE CASE WHEN migsafe_purge.kept_as IS NULL THEN keep_until <= clock_timestamp()
+                        ELSE dropped.kept_as = migsafe_purge.kept_as END
+             ORDER BY id FOR UPDATE
+    LOOP
+        EXECUTE format('DROP TABLE IF EXISTS migsafe_dropped.%I', d.kept_as);
+        DELETE FROM migsafe.dropped WHERE id = d.id;
+        RETURN NEXT d.kept_as;
+    END LOOP;
+END;
+$$;
+COMMENT ON FUNCTION migsafe_purge(text) IS
+    'drops the kept tables past their time (or the one named, now); run it daily, for example from pg_cron';
+
+REVOKE ALL ON FUNCTION migsafe_dropped(), migsafe_restore(text), migsafe_purge(text) FROM PUBLIC;

@@ -10,6 +10,9 @@ extern "C" {
 #include "executor/executor.h"
 #include "pgstat.h"
 #include "storage/proc.h"
+#include "catalog/pg_class.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
 }
 
 namespace migsafe::compat {
@@ -34,6 +37,16 @@ inline LocalTransactionId local_transaction_id() {
     return MyProc->vxid.lxid;
 #else
     return MyProc->lxid;
+#endif
+}
+
+// Whether the current user owns the relation, as DROP requires (16
+// replaced pg_class_ownercheck() with object_ownercheck()).
+inline bool owns_relation(Oid relid) {
+#if PG_VERSION_NUM >= 160000
+    return object_ownercheck(RelationRelationId, relid, GetUserId());
+#else
+    return pg_class_ownercheck(relid, GetUserId());
 #endif
 }
 

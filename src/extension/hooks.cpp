@@ -15,6 +15,7 @@
 #include "database_context.hpp"
 #include "entry_point.hpp"
 #include "guard.hpp"
+#include "keep_dropped.hpp"
 #include "lock_wait.hpp"
 #include "mass_change.hpp"
 #include "settings.hpp"
@@ -201,6 +202,16 @@ void record_lock_wait(long long audit_id, const char *source, int location, int 
     });
 }
 
+// The undo window (keep_dropped.hpp): an approved DROP TABLE that keeps its
+// table instead of running.
+bool kept_instead(const Node *stmt, long long audit_id, const char *source, int location, int length,
+                  QueryCompletion *qc) {
+    return DatumGetBool(run_guarded([&]() -> Datum {
+        std::string_view statement = guard::without_leading_comments(statement_text(source, location, length));
+        return BoolGetDatum(keep_dropped::instead_of_drop(stmt, audit_id, statement, qc));
+    }));
+}
+
 // Sets lock_timeout for the statement only, as a function's SET clause does:
 // the caller ends the returned GUC nest level when the statement succeeds;
 // an error's (sub)transaction abort ends it otherwise.
@@ -225,6 +236,11 @@ void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_onl
     // volatile: read after PG_TRY below.
     volatile long long audit_id = state::last_audit_id();
     bool lock_waited = enabled && settings::lock_wait_budget() > 0 && wait_for_locks(stmt);
+    if (audit_id != 0 && settings::keep_dropped_s > 0 && IsA(stmt, DropStmt) &&
+        kept_instead(stmt, audit_id, query_string, pstmt->stmt_location, pstmt->stmt_len, qc)) {
+        if (lock_waited) record_lock_wait(audit_id, query_string, pstmt->stmt_location, pstmt->stmt_len);
+        return;
+    }
 
     int lock_timeout_level = enabled && wants_ddl_lock_timeout(stmt) ? apply_ddl_lock_timeout() : -1;
 

@@ -113,6 +113,7 @@ int max_blocker_age_ms = 0;
 bool lock_wait_always = false;
 int require_recovery = recovery_off;
 int max_archive_age_s = 0;
+int keep_dropped_s = 0;
 int mass_change_min_rows = 1000;
 int session_script_window_s = 600;
 
@@ -195,6 +196,12 @@ void define() {
                             "was archived.",
                             "0: any age (only the last attempt counts). Keep it above archive_timeout.",
                             &max_archive_age_s, 0, 0, INT_MAX, PGC_SUSET, GUC_UNIT_S, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("migsafe.keep_dropped",
+                            "How long an approved DROP TABLE keeps the table in schema migsafe_dropped instead of "
+                            "deleting its rows.",
+                            "0 turns it off. migsafe_restore() puts a kept table back, migsafe_purge() drops what "
+                            "is past its time.",
+                            &keep_dropped_s, 0, 0, INT_MAX, PGC_SUSET, GUC_UNIT_S, nullptr, nullptr, nullptr);
     DefineCustomIntVariable("migsafe.mass_change_min_rows",
                             "A statement that deletes or overwrites every row of a table, at least this many, "
                             "needs an approval (rules mass-delete, mass-update).",

@@ -28,6 +28,7 @@ extern int max_blocker_age_ms;       // migsafe.max_blocker_age; 0: off
 extern bool lock_wait_always;        // migsafe.lock_wait_always
 extern int require_recovery;         // migsafe.require_recovery
 extern int max_archive_age_s;        // migsafe.max_archive_age; 0: any age
+extern int keep_dropped_s;           // migsafe.keep_dropped; 0: off
 extern int mass_change_min_rows;  // migsafe.mass_change_min_rows; 0: the by-effect layer is off
 extern int session_script_window_s;  // migsafe.session_script_window; 0: the script is the transaction
 // migsafe.state_write: set (SET clause) by migsafe's own SQL functions while

@@ -546,6 +546,34 @@ void record_lock_times(long long audit_id, double wait_ms, double held_ms) {
     pg_call([&] { ereport(LOG_SERVER_ONLY, (errmsg_internal("%s", message.c_str()), errhidestmt(true))); });
 }
 
+KeepResult keep_dropped(unsigned int relid, int keep_for_s, const std::string &statement) {
+    static const char *sql = "SELECT migsafe.keep_dropped($1::regclass, make_interval(secs => $2), $3)";
+    KeepResult result;
+    if (!installed()) {
+        result.not_kept = "migsafe is not installed in this database";
+        return result;
+    }
+    Oid types[] = {OIDOID, FLOAT8OID, TEXTOID};
+    Datum values[] = {ObjectIdGetDatum(relid), Float8GetDatum(keep_for_s), text_datum(statement)};
+    StateQuery query{sql, 3, types, values, 0, 0, nullptr};
+    GuardedWrite write{&query, nullptr};
+    pg_call([&] { run_in_subtransaction(&write); });
+    if (write.error != nullptr) result.error = write.error;
+    else if (query.rows != 1 || query.cells[0] == nullptr) result.error = "no answer from migsafe.keep_dropped()";
+    else if (strncmp(query.cells[0], "not kept: ", 10) == 0) result.not_kept = query.cells[0] + 10;
+    else result.kept_as = query.cells[0];
+    return result;
+}
+
+void record_kept(long long audit_id, const std::string &kept_as) {
+    static const char *sql = "UPDATE migsafe.audit_log SET kept_as = $2 WHERE id = $1";
+    Oid types[] = {INT8OID, TEXTOID};
+    Datum values[] = {Int64GetDatum(audit_id), text_datum(kept_as)};
+    StateQuery query{sql, 2, types, values, 0, 0, nullptr};
+    GuardedWrite write{&query, nullptr};
+    pg_call([&] { run_in_subtransaction(&write); });
+}
+
 void log_entry(const std::string &message, const AuditEntry &entry, const std::string &reason) {
     std::string fields = session_fields();
     std::string rules = joined(entry.rules), objects = joined(entry.objects);

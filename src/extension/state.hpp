@@ -123,6 +123,17 @@ void forget_last_audit();
 // row that cannot be updated is reported in the server log.
 void record_lock_times(long long audit_id, double wait_ms, double held_ms);
 
+// What migsafe.keep_dropped did with a table an approved DROP TABLE names:
+// kept_as its name in schema migsafe_dropped, or not_kept why it was not
+// kept (the DROP then runs), or error what failed (likewise).
+struct KeepResult {
+    std::string kept_as, not_kept, error;
+};
+KeepResult keep_dropped(unsigned int relid, int keep_for_s, const std::string &statement);
+
+// Records in the audit row where the table went.
+void record_kept(long long audit_id, const std::string &kept_as);
+
 // A server-log line (never sent to the client): message, then as DETAIL the
 // session's fields and the entry's: "user=... role=... database=...
 // application=... client=... rules=... objects=... approval=... script=... mode=...

@@ -27,7 +27,7 @@ drop_db() { PGOPTIONS="-c migsafe.mode=off -c client_min_messages=warning" usql 
 # audit's script approval, NULL in rows from before).
 state_digest() {
     local old_columns="(to_jsonb(t) - 'object_relids' - 'object_parts')::text"
-    local old_audit_columns="(to_jsonb(t) - 'script_approval' - 'script_sha256' - 'lock_wait' - 'lock_held')::text"
+    local old_audit_columns="(to_jsonb(t) - 'script_approval' - 'script_sha256' - 'lock_wait' - 'lock_held' - 'kept_as')::text"
     usql "$1" -F ' ' -c "
         SELECT 'approvals', count(*), md5(coalesce(string_agg($old_columns, '|' ORDER BY t.id), '')) FROM migsafe.approvals t
         UNION ALL SELECT 'windows', count(*), md5(coalesce(string_agg($old_columns, '|' ORDER BY t.id), '')) FROM migsafe.windows t
@@ -152,7 +152,7 @@ SQL
 
     # pg_extension_config_dump: pg_dump still dumps the state's rows.
     expect_equal "after the update, the state tables are still registered with pg_extension_config_dump" \
-        "migsafe.approvals migsafe.audit_log migsafe.protected_tables migsafe.script_approvals migsafe.script_statements migsafe.windows" \
+        "migsafe.approvals migsafe.audit_log migsafe.dropped migsafe.protected_tables migsafe.script_approvals migsafe.script_statements migsafe.windows" \
         "$(usql $update_db -c "SELECT string_agg(c::regclass::text, ' ' ORDER BY c::regclass::text)
                                FROM pg_extension, unnest(extconfig) AS c WHERE extname = 'migsafe'")"
     if pg_dump -h "$MIGSAFE_CLUSTER_DIR" -p "$PORT" -U postgres -d $update_db >"$WORK/update-dump.sql" 2>&1 &&

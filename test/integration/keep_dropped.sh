@@ -184,3 +184,40 @@ if grep -q "permission denied for function migsafe_purge" <<<"$out"; then
 else
     fail "migsafe_purge() and migsafe_restore() are not for everyone" "$out"
 fi
+
+# ---- migsafe_purge() from pg_cron, as docs/dba-guide.md says ---------------------------
+# A cluster of its own, with pg_cron preloaded (it runs its jobs in
+# background workers: the test clusters listen on no TCP port).
+kd_cron=$WORK/keep-cron kd_cron_port=$((PORT + 6))
+kd_cron_sql() {
+    psql -X -q -At -v ON_ERROR_STOP=1 -h "$kd_cron" -p "$kd_cron_port" -U postgres -d postgres "$@" 2>&1
+}
+if ! cluster_start "$kd_cron" "$kd_cron_port" "-c shared_preload_libraries=pg_cron,migsafe" \
+    "-c cron.database_name=postgres" "-c cron.use_background_workers=on" "-c max_worker_processes=16" \
+    >"$WORK/keep-cron.out" 2>&1; then
+    fail "a cluster with pg_cron starts" "$(cat "$WORK/keep-cron.out")"
+else
+    kd_cron_sql >/dev/null <<'SQL'
+CREATE EXTENSION pg_cron;
+CREATE EXTENSION migsafe;
+CREATE TABLE kd_cron_t (id int);
+INSERT INTO kd_cron_t VALUES (1);
+SELECT migsafe_approve('kd_cron', 'pg_cron test', '1 hour');
+SQL
+    PGOPTIONS="-c migsafe.approved_migration=kd_cron -c migsafe.keep_dropped=1s" kd_cron_sql -c "DROP TABLE kd_cron_t" >/dev/null
+    kept_cron=$(kd_cron_sql -c "SELECT kept_as FROM migsafe_dropped()")
+    kd_cron_sql -c "SELECT cron.schedule('migsafe-purge', '* * * * *', 'SELECT migsafe_purge()')" >/dev/null
+    # pg_cron's schedule has minutes: the job runs within one.
+    for i in $(seq 80); do
+        [ "$(kd_cron_sql -c "SELECT count(*) FROM cron.job_run_details WHERE status = 'succeeded'")" != 0 ] && break
+        sleep 1
+    done
+    if [ -n "$kept_cron" ] && [ -z "$(kd_cron_sql -c "SELECT kept_as FROM migsafe_dropped()")" ] &&
+        [ -z "$(kd_cron_sql -c "SELECT to_regclass('migsafe_dropped.$kept_cron')")" ]; then
+        pass "migsafe_purge() scheduled with pg_cron drops the kept table once its time is past"
+    else
+        fail "migsafe_purge() scheduled with pg_cron drops the kept table once its time is past" \
+            "kept: $kept_cron" "$(kd_cron_sql -c "SELECT status, return_message FROM cron.job_run_details")"
+    fi
+fi
+cluster_stop "$kd_cron"

@@ -732,20 +732,34 @@ BEGIN
         RETURN 'not kept: a temporary table';
     ELSIF EXISTS (SELECT FROM pg_inherits WHERE inhrelid = rel OR inhparent = rel) THEN
         RETURN 'not kept: part of an inheritance tree';
+    ELSIF EXISTS (SELECT FROM pg_depend WHERE classid = 'pg_class'::regclass AND objid = rel AND deptype = 'e') THEN
+        RETURN 'not kept: a table of an extension';
+    ELSIF schema = 'migsafe_dropped' THEN
+        RETURN 'not kept: it is kept already (migsafe_purge() drops it)';
     END IF;
-    -- What a DROP without CASCADE would refuse for: views, foreign keys
-    -- pointing at it, functions whose body names it, ...
+    -- What a DROP without CASCADE would refuse for: objects that depend on
+    -- the table, or on what goes with it (its indexes, owned sequences, row
+    -- type), and are not among those: views, foreign keys pointing at it,
+    -- another table's default that uses its sequence, functions whose body
+    -- names it, ...
+    WITH own(classid, objid) AS (
+        SELECT 'pg_class'::regclass, rel::oid
+        UNION ALL SELECT 'pg_class'::regclass, indexrelid FROM pg_index WHERE indrelid = rel
+        UNION ALL SELECT 'pg_class'::regclass, s.oid FROM pg_depend d JOIN pg_class s ON s.oid = d.objid
+                  WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+                    AND d.refobjid = rel AND d.deptype IN ('a', 'i') AND s.relkind = 'S'
+        UNION ALL SELECT 'pg_type'::regclass, c.reltype
+        UNION ALL SELECT 'pg_type'::regclass, typarray FROM pg_type WHERE oid = c.reltype
+        UNION ALL SELECT 'pg_constraint'::regclass, oid FROM pg_constraint WHERE conrelid = rel
+        UNION ALL SELECT 'pg_attrdef'::regclass, oid FROM pg_attrdef WHERE adrelid = rel)
     SELECT string_agg(DISTINCT CASE WHEN d.classid = 'pg_rewrite'::regclass  -- a view's rule: the view
                                     THEN (SELECT pg_describe_object('pg_class'::regclass, r.ev_class, 0)
                                           FROM pg_rewrite r WHERE r.oid = d.objid)
                                     ELSE pg_describe_object(d.classid, d.objid, d.objsubid) END, ', ')
     INTO dependents
     FROM pg_depend d
-    WHERE d.refclassid = 'pg_class'::regclass AND d.deptype = 'n'
-      AND (d.refobjid = rel OR d.refobjid IN (SELECT indexrelid FROM pg_index WHERE indrelid = rel))
-      AND NOT (d.classid = 'pg_class'::regclass
-               AND (d.objid = rel OR d.objid IN (SELECT indexrelid FROM pg_index WHERE indrelid = rel)))
-      AND NOT (d.classid = 'pg_constraint'::regclass AND d.objid IN (SELECT oid FROM pg_constraint WHERE conrelid = rel));
+    WHERE d.deptype = 'n' AND (d.refclassid, d.refobjid) IN (SELECT classid, objid FROM own)
+      AND (d.classid, d.objid) NOT IN (SELECT classid, objid FROM own);
     IF dependents IS NOT NULL THEN
         RETURN 'not kept: other objects depend on it (' || dependents || ')';
     END IF;

@@ -124,6 +124,9 @@ CREATE TABLE kd_child (parent int REFERENCES kd_parent);
 CREATE TABLE kd_parted (id int) PARTITION BY RANGE (id);
 CREATE TABLE kd_part PARTITION OF kd_parted FOR VALUES FROM (0) TO (100);
 INSERT INTO kd_parted VALUES (1);
+CREATE TABLE kd_seq_owner (id serial);
+INSERT INTO kd_seq_owner DEFAULT VALUES;
+CREATE TABLE kd_seq_user (id int DEFAULT nextval('kd_seq_owner_id_seq'));
 CREATE TABLE kd_a (id int);
 CREATE TABLE kd_b (id int);
 INSERT INTO kd_a VALUES (1);
@@ -142,6 +145,13 @@ if grep -q "not kept: other objects depend on it (constraint kd_child_parent_fke
     pass "a table a foreign key points at is not kept: DROP ... CASCADE drops it"
 else
     fail "a table a foreign key points at is not kept: DROP ... CASCADE drops it" "$out"
+fi
+out=$(kd_migrate -c "DROP TABLE kd_seq_owner")
+if grep -q "not kept: other objects depend on it (default value for column id of table public.kd_seq_user)" <<<"$out" &&
+    [ "$(setup_sql -c "SELECT count(*) FROM kd_seq_owner")" = 1 ]; then
+    pass "a table whose sequence another table's default uses is not kept (and PostgreSQL refuses the DROP)"
+else
+    fail "a table whose sequence another table's default uses is not kept (and PostgreSQL refuses the DROP)" "$out"
 fi
 out=$(kd_migrate -c "DROP TABLE kd_parted")
 if grep -q "not kept: a partitioned table or a partition" <<<"$out"; then

@@ -11,6 +11,7 @@
 #include "settings.hpp"
 #include "state.hpp"
 #include "statement_fingerprint.hpp"
+#include "statement_mentions.hpp"
 
 extern "C" {
 #include "mb/pg_wchar.h"
@@ -130,10 +131,15 @@ std::string why_not_allowed(const Permission &permission, const std::vector<cons
            scope_explanation(permission, uncovered);
 }
 
+// Each finding's line, followed, for a drop or rename, by what
+// pg_stat_statements still mentions of its object.
 std::string detail(const std::vector<const Finding *> &findings, const std::string &reason,
                    std::string_view statement) {
     std::string text;
-    for (const Finding *finding : findings) text += subject(*finding) + ": " + finding->message + ".\n";
+    for (const Finding *finding : findings) {
+        text += subject(*finding) + ": " + finding->message + ".\n";
+        if (std::optional<std::string> mentioned = mentions::mentions_of(*finding)) text += *mentioned + "\n";
+    }
     return text + "Not allowed: " + reason + ".\nStatement: " + quoted_statement(statement);
 }
 
@@ -162,12 +168,26 @@ std::string approval_hint(const Permission &permission, const std::vector<const 
 
 void warn_review(const Finding &finding) {
     std::string message = "migsafe review: " + subject(finding);
+    std::string text = finding.message + ".";
+    if (std::optional<std::string> mentioned = mentions::mentions_of(finding)) text += "\n" + *mentioned;
     const RuleInfo *rule = find_rule(finding.rule);
     const char *hint = rule != nullptr ? rule->hint : "";
     pg_call([&] {
-        ereport(WARNING, (errmsg_internal("%s", message.c_str()), errdetail_internal("%s.", finding.message.c_str()),
+        ereport(WARNING, (errmsg_internal("%s", message.c_str()), errdetail_internal("%s", text.c_str()),
                           errhint("%s", hint)));
     });
+}
+
+// An approved statement (or one in a window) runs: the person running the
+// migration still hears what pg_stat_statements mentions of what it drops
+// or renames.
+void notice_mentions(const std::vector<const Finding *> &findings) {
+    for (const Finding *finding : findings) {
+        std::optional<std::string> mentioned = mentions::mentions_of(*finding);
+        if (!mentioned) continue;
+        std::string message = "migsafe: " + *mentioned;
+        pg_call([&] { ereport(NOTICE, (errmsg_internal("%s", message.c_str()))); });
+    }
 }
 
 state::AuditEntry audit_entry(const std::vector<const Finding *> &findings, std::string_view statement) {
@@ -364,6 +384,7 @@ void judge_findings(const Findings &findings, std::string_view statement) {
     }
     require_recovery(blocking, statement);
     entry.outcome = cover.approval_used || cover.script_used ? "approved" : "window";
+    notice_mentions(blocking);
     bool changes_migsafe = std::any_of(blocking.begin(), blocking.end(),
                                        [](const Finding *f) { return f->rule == kSelfProtectionRule; });
     state::audit(entry, changes_migsafe);

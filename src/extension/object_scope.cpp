@@ -19,9 +19,9 @@ constexpr const char *kSelfProtectionRule = "self-protection";
 
 using Parts = std::vector<std::string>;
 
-// "public.\"Skill\".email" -> {public, Skill, email}, with PostgreSQL's
-// identifier rules; empty when the text is not a qualified name.
-Parts identifiers(const std::string &name) {
+}  // namespace
+
+std::vector<std::string> identifiers(const std::string &name) {
     const char *text = name.c_str();
     List *parts = NIL;
     bool valid = pg_call([&] { return SplitIdentifierString(pstrdup(text), '.', &parts); });
@@ -31,6 +31,8 @@ Parts identifiers(const std::string &name) {
     foreach (cell, parts) out.emplace_back(static_cast<const char *>(lfirst(cell)));
     return out;
 }
+
+namespace {
 
 // The relation a name resolves to in this session's search_path, or 0 (names
 // of more than two parts are not relation names).

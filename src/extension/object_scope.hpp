@@ -12,6 +12,7 @@
 #include "state.hpp"
 
 #include <string>
+#include <vector>
 
 namespace migsafe::scope {
 
@@ -20,6 +21,11 @@ struct Resolved {
     unsigned int relid = 0;  // the relation itself, or the table of the column or constraint; 0: no relation
     std::string part;        // that column or constraint; empty: the whole relation
 };
+
+// A qualified name's parts with PostgreSQL's identifier rules
+// ("public.\"Skill\".email": public, Skill, email); empty when the text is
+// not a qualified name.
+std::vector<std::string> identifiers(const std::string &name);
 
 // Protected tables and migsafe itself change only under an approval or window
 // that names them: a scope of "everything" does not cover these findings.

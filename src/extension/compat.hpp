@@ -13,6 +13,11 @@ extern "C" {
 #include "catalog/pg_class.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
+#if PG_VERSION_NUM >= 160000
+#include "archive/archive_module.h"
+#else
+#include "postmaster/pgarch.h"
+#endif
 }
 
 namespace migsafe::compat {
@@ -39,6 +44,9 @@ inline LocalTransactionId local_transaction_id() {
     return MyProc->lxid;
 #endif
 }
+
+// archive_library (16 moved its variable to archive/archive_module.h).
+inline const char *archive_library() { return XLogArchiveLibrary; }
 
 // Whether the current user owns the relation, as DROP requires (16
 // replaced pg_class_ownercheck() with object_ownercheck()).

@@ -1,12 +1,12 @@
 #include "recovery.hpp"
 
+#include "compat.hpp"
 #include "entry_point.hpp"
 #include "settings.hpp"
 
 extern "C" {
 #include "access/xlog.h"
 #include "pgstat.h"
-#include "postmaster/pgarch.h"
 #include "utils/timestamp.h"
 }
 
@@ -26,7 +26,7 @@ std::optional<double> seconds_ago(TimestampTz then, TimestampTz now) {
 ArchiverFacts read_facts() {
     ArchiverFacts facts;
     facts.archiving = pg_call([] { return XLogArchivingActive(); });
-    facts.has_command = set(XLogArchiveCommand) || set(XLogArchiveLibrary);
+    facts.has_command = set(XLogArchiveCommand) || set(compat::archive_library());
     // A transaction keeps the statistics it read first: read them anew.
     PgStat_ArchiverStats stats = pg_call([] {
         pgstat_clear_snapshot();

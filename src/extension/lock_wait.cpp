@@ -194,7 +194,7 @@ constexpr const char *kBlockersSql =
     "SELECT l.pid, min(a.usename::text), min(a.application_name), min(a.state), min(a.backend_type), "
     "  extract(epoch FROM pg_catalog.clock_timestamp() - min(a.xact_start))::float8, "
     "  extract(epoch FROM pg_catalog.clock_timestamp() - min(a.state_change))::float8, "
-    "  pg_catalog.left(pg_catalog.regexp_replace(min(a.query), '\\s+', ' ', 'g'), 200), "
+    "  pg_catalog.left(pg_catalog.rtrim(pg_catalog.regexp_replace(min(a.query), '\\s+', ' ', 'g'), '; '), 200), "
     "  pg_catalog.string_agg(DISTINCT l.mode, ', '), pg_catalog.bool_or(l.granted) "
     "FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
     "WHERE l.locktype = 'relation' AND l.relation = $1 AND l.mode = ANY ($2) "

@@ -85,7 +85,7 @@ expect_equal "while the ALTER waits, another session reads the table" n "$app"
 expect_equal "while the ALTER waits, another session writes the table" "" "$app_write"
 refused=$(cat "$WORK/lw-refused.out")
 if grep -q "MS002: migsafe lock-not-granted on lw_orders: ACCESS EXCLUSIVE was not free within migsafe.lock_wait_budget (3.0 s)" <<<"$refused" &&
-    grep -q "Blocked by: pid [0-9]* (role postgres, application 'lw-reader') idle in transaction for [0-9.]* s, transaction open [0-9.]* s, holds AccessShareLock: SELECT count(\*) FROM lw_orders;" <<<"$refused" &&
+    grep -q "Blocked by: pid [0-9]* (role postgres, application 'lw-reader') idle in transaction for [0-9.]* s, transaction open [0-9.]* s, holds AccessShareLock: SELECT count(\*) FROM lw_orders\." <<<"$refused" &&
     grep -q "HINT:  End the blocking transactions (SELECT pg_terminate_backend(pid) FROM unnest(ARRAY\[[0-9]*\])" <<<"$refused"; then
     pass "the budget spent, MS002 names the lock, the blocking session and what it runs"
 else

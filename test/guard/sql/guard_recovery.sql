@@ -26,7 +26,7 @@ SELECT * FROM rec_t ORDER BY id;
 -- statements no rule concerns are not its business
 ALTER TABLE rec_t ADD COLUMN extra text;
 SET migsafe.require_recovery = nonsense;
-SET migsafe.max_archive_age = -1;
+SET migsafe.max_archive_age = 'ages';
 RESET migsafe.require_recovery;
 ALTER TABLE rec_t DROP COLUMN extra;
 
@@ -65,7 +65,7 @@ SELECT count(*) AS purged FROM migsafe_dropped() d, migsafe_purge(d.kept_as);
 SELECT count(*) AS kept, (SELECT count(*) FROM pg_class WHERE relnamespace = 'migsafe_dropped'::regnamespace) AS relations
 FROM migsafe_dropped();
 SELECT count(*) FROM migsafe_purge();
-SET migsafe.keep_dropped = -1;
+SET migsafe.keep_dropped = 'forever';
 RESET migsafe.keep_dropped;
 RESET migsafe.approved_migration;
 DROP TABLE rec_t;
